@@ -1,0 +1,5 @@
+"""CLI subcommands. Each module defines NAME, HELP, add_arguments(parser) and run(args) -> exit code."""
+
+from . import list_units, generate, verify
+
+COMMANDS = (list_units, generate, verify)

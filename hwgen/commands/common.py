@@ -1,0 +1,28 @@
+"""Arguments and output helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..params import parse_assignments
+from ..registry import get_unit
+
+__all__ = ["add_unit_arguments", "unit_and_params", "print_json"]
+
+
+def add_unit_arguments(p) -> None:
+    p.add_argument("unit", help="unit name (see `hwgen list`)")
+    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", default=[],
+                   help="set a unit parameter (repeatable)")
+
+
+def unit_and_params(args):
+    """Resolve the unit and validate its parameters (ParamError on anything wrong)."""
+    unit = get_unit(args.unit)
+    return unit, unit.resolve(parse_assignments(args.param))
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,1 @@
+"""Amaranth gateware: the units' components and the shared blocks they are built from."""

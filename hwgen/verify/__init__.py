@@ -1,0 +1,5 @@
+"""Verification of generated Verilog against the golden models, through cocotb on a simulator."""
+
+from .check import VerifyResult, verify
+
+__all__ = ["VerifyResult", "verify"]

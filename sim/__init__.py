@@ -1,0 +1,1 @@
+"""cocotb test benches for hwgen (installed as the package ``hwgen_sim``)."""
