@@ -145,5 +145,6 @@ def characterise(unit, given: Mapping[str, Any] | None = None, *, distribution: 
         for lo in range(0, total, _BATCH):
             run(spec.sample(params, distribution, rng, min(_BATCH, total - lo)))
     m = acc.result()
-    return ErrorReport(unit.name, unit.module_name(params), params, distribution if not exhaustive else "exhaustive",
+    # An exhaustive set is the uniform distribution over the whole input space.
+    return ErrorReport(unit.name, unit.module_name(params), params, "uniform" if exhaustive else distribution,
                        exhaustive, acc.n, seed, **m)
