@@ -6,6 +6,8 @@ A run that checked no vector is a failure, never a pass.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import time
 from dataclasses import dataclass, field
@@ -104,6 +106,18 @@ def _build_dir(root: Path, simulator: str, path: str, module: str) -> Path:
     return root / simulator / path / module
 
 
+@contextlib.contextmanager
+def _locked(bdir: Path):
+    """One verification per build directory at a time (parallel tests and sweeps share builds)."""
+    bdir.mkdir(parents=True, exist_ok=True)
+    with open(bdir / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str | int | None = None,
            seed: int | None = None, simulator: str = "verilator", path: str = "bulk",
            build_root: str | os.PathLike | None = None, max_examples: int = 5) -> VerifyResult:
@@ -117,7 +131,11 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
     gen = elaborate(unit, params)
     root = Path(build_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
     bdir = _build_dir(root, simulator, path, gen.module)
-    bdir.mkdir(parents=True, exist_ok=True)
+    with _locked(bdir):
+        return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples)
+
+
+def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulator, path, max_examples):
     dut_v, _ = write_generated(gen, bdir)
     ports = gen.ports
     ins = layout_for([p for p in ports if p.direction == "in"])
