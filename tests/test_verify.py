@@ -104,3 +104,14 @@ def test_mac_icarus_both_paths(build_root, seed):
         r = verify(MAC, {"width": 8, "signed": True, "pipeline": 1}, vectors=2000, seed=seed,
                    simulator="icarus", path=path, build_root=build_root)
         assert r.vectors > 2000 and r.mismatches == 0, (path, r.examples)
+
+
+def test_timeout_is_a_clear_tool_error(build_root, seed):
+    import shutil
+    # a fresh build directory, so the step has real work to do when the limit strikes
+    shutil.rmtree(build_root / "verilator" / "bulk" / "mul_w7_s1_p1", ignore_errors=True)
+    with pytest.raises(ToolError, match=r"^verilator build of hwgen_bulk timed out after 0\.05 s; log: "):
+        verify(MUL, {"width": 7, "signed": True, "pipeline": 1}, vectors=10, seed=seed, build_root=build_root,
+               timeout=0.05)
+    r = verify(MUL, {"width": 7, "signed": True, "pipeline": 1}, vectors=100, seed=seed, build_root=build_root)
+    assert r.ok and r.vectors > 100  # nothing half-built is left to break the next run

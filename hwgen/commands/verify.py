@@ -30,13 +30,16 @@ def add_arguments(p):
     p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
     p.add_argument("--path", default="bulk", choices=PATHS,
                    help="bulk: HDL wrapper replays a vector memory; vector: cocotb drives each step")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="wall-clock limit in seconds of each build or simulation step (default 900)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def run(args):
     unit, params = unit_and_params(args)
     vectors = _vectors(args.vectors)
-    r = verify(unit, params, vectors=vectors, seed=args.seed, simulator=args.sim, path=args.path)
+    r = verify(unit, params, vectors=vectors, seed=args.seed, simulator=args.sim, path=args.path,
+               timeout=args.timeout)
     if args.json:
         print_json(r.to_json())
     else:

@@ -120,11 +120,15 @@ def _locked(bdir: Path):
 
 def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str | int | None = None,
            seed: int | None = None, simulator: str = "verilator", path: str = "bulk",
-           build_root: str | os.PathLike | None = None, max_examples: int = 5) -> VerifyResult:
-    """Generate, simulate and compare. Raises ParamError for bad input, ToolError for tool faults."""
+           build_root: str | os.PathLike | None = None, max_examples: int = 5,
+           timeout: float | None = None) -> VerifyResult:
+    """Generate, simulate and compare. Raises ParamError for bad input, ToolError for tool faults
+    (including a build or simulation step exceeding ``timeout`` seconds)."""
     params = unit.resolve(given)
     if path not in PATHS:
         raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
+    if timeout is not None and timeout <= 0:
+        raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (1 << 32))
     batches, exhaustive = select_vectors(unit, params, vectors, seed)
@@ -132,10 +136,12 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
     root = Path(build_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
     bdir = _build_dir(root, simulator, path, gen.module)
     with _locked(bdir):
-        return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples)
+        return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples,
+                          timeout or simulate.DEFAULT_TIMEOUT)
 
 
-def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulator, path, max_examples):
+def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulator, path, max_examples,
+               timeout):
     dut_v, _ = write_generated(gen, bdir)
     ports = gen.ports
     ins = layout_for([p for p in ports if p.direction == "in"])
@@ -147,10 +153,10 @@ def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulat
     if path == "bulk":
         wrapper = bdir / "hwgen_bulk.v"
         wrapper.write_text(bulk_wrapper(gen.module, ins, outs, latency, clock, reset, CHUNK))
-        simulate.build(simulator, [dut_v, wrapper], WRAPPER_TOP, bdir)
+        simulate.build(simulator, [dut_v, wrapper], WRAPPER_TOP, bdir, timeout)
         top, bench = WRAPPER_TOP, "hwgen_sim.tb_bulk"
     else:
-        simulate.build(simulator, [dut_v], gen.module, bdir)
+        simulate.build(simulator, [dut_v], gen.module, bdir, timeout)
         simulate.layout_json(bdir / "layout.json", ins, outs, latency, clock, reset)
         top, bench = gen.module, "hwgen_sim.tb_vector"
     result.build_seconds = time.perf_counter() - t0
@@ -159,13 +165,13 @@ def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulat
     for batch in batches:
         for chunk in _chunks(batch, CHUNK):
             _run_chunk(unit, params, chunk, ins, outs, latency, simulator, top, bench, bdir, result,
-                       max_examples)
+                       max_examples, timeout)
     result.seconds = time.perf_counter() - t0
     return result
 
 
 def _run_chunk(unit, params, chunk, ins: Layout, outs: Layout, latency, simulator, top, bench, bdir: Path,
-               result: VerifyResult, max_examples: int) -> None:
+               result: VerifyResult, max_examples: int, timeout: float) -> None:
     n = _count(chunk)
     expected = unit.model(params, chunk)
     (bdir / "vin.hex").write_bytes(ins.encode(chunk, n))
@@ -174,7 +180,7 @@ def _run_chunk(unit, params, chunk, ins: Layout, outs: Layout, latency, simulato
     env = {"HWGEN_TB_VECTORS": str(n), "HWGEN_TB_LATENCY": str(latency),
            "HWGEN_TB_IN": "vin.hex", "HWGEN_TB_OUT": "vout.hex", "HWGEN_TB_LAYOUT": "layout.json"}
     plusargs = [f"+hwgen_n={n}", "+hwgen_in=vin.hex", "+hwgen_out=vout.hex"]
-    simulate.run(simulator, top, bdir, bench, env, plusargs)
+    simulate.run(simulator, top, bdir, bench, env, plusargs, timeout)
     try:
         got, unknown = outs.decode(out_file.read_bytes(), n)
     except (OSError, ValueError) as e:

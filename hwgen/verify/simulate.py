@@ -11,12 +11,41 @@ import io
 import json
 import logging
 import os
+import signal
+import threading
 from pathlib import Path
 
 from ..toolchain import ToolError, prepare_simulator
 from .layout import Layout
 
-__all__ = ["build", "run"]
+__all__ = ["build", "run", "DEFAULT_TIMEOUT"]
+
+#: Wall-clock limit of one build or simulation step, in seconds (HWGEN_SIM_TIMEOUT overrides).
+DEFAULT_TIMEOUT = float(os.environ.get("HWGEN_SIM_TIMEOUT", "900"))
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None):
+    """Interrupt the step after ``seconds``. subprocess.run kills its child when interrupted, so no
+    simulator is left behind. Signals only work in the main thread; elsewhere the step is unbounded."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Timeout()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 _VERILATOR_ARGS = ["-Wno-fatal", "-Wno-WIDTH", "-Wno-UNOPTFLAT", "--timing",
                    "-CFLAGS", "-std=c++20 -fcoroutines -O1"]
@@ -30,11 +59,13 @@ def _runner(simulator: str):
 
 
 @contextlib.contextmanager
-def _tool_step(what: str, log: Path):
-    """Turn the runner's exits and exceptions into a ToolError that points at the log."""
+def _tool_step(what: str, log: Path, timeout: float | None):
+    """Turn the runner's exits, exceptions and overruns into a ToolError that points at the log."""
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), _deadline(timeout):
             yield
+    except _Timeout:
+        raise ToolError(f"{what} timed out after {timeout:g} s; log: {log}") from None
     except (SystemExit, RuntimeError, OSError) as e:
         tail = ""
         if log.exists():
@@ -42,22 +73,23 @@ def _tool_step(what: str, log: Path):
         raise ToolError(f"{what} failed ({type(e).__name__}: {e}); log: {log}\n{tail}") from None
 
 
-def build(simulator: str, sources: list[Path], top: str, build_dir: Path) -> None:
+def build(simulator: str, sources: list[Path], top: str, build_dir: Path,
+          timeout: float | None = DEFAULT_TIMEOUT) -> None:
     runner = _runner(simulator)
     build_dir.mkdir(parents=True, exist_ok=True)
     log = build_dir / "build.log"
     args = _VERILATOR_ARGS if simulator == "verilator" else []
-    with _tool_step(f"{simulator} build of {top}", log):
+    with _tool_step(f"{simulator} build of {top}", log, timeout):
         runner.build(sources=[str(s) for s in sources], hdl_toplevel=top, build_dir=str(build_dir),
                      build_args=args, timescale=("1ns", "1ps"), log_file=str(log))
 
 
 def run(simulator: str, top: str, build_dir: Path, test_module: str, env: dict[str, str],
-        plusargs: list[str]) -> None:
+        plusargs: list[str], timeout: float | None = DEFAULT_TIMEOUT) -> None:
     runner = _runner(simulator)
     log = build_dir / "run.log"
     results = build_dir / "results.xml"
-    with _tool_step(f"{simulator} simulation of {top}", log):
+    with _tool_step(f"{simulator} simulation of {top}", log, timeout):
         runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=str(build_dir),
                     test_dir=str(build_dir), extra_env=env, plusargs=plusargs,
                     results_xml=str(results), log_file=str(log))
