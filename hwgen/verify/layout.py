@@ -80,13 +80,19 @@ class Layout:
     def decode(self, text: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Parse ``n`` lines; returns the (n, fields) uint64 matrix and a per-line 'unknown' flag
         (x or z bits, or a malformed line)."""
-        lines = [ln for ln in text.split(b"\n") if ln and not ln.startswith(b"//")]
-        if len(lines) != n:
-            raise ValueError(f"expected {n} result lines from the simulator, got {len(lines)}")
         width = self.digits
-        if any(len(ln.strip()) != width for ln in lines):
-            raise ValueError(f"malformed result line: expected {width} hex digits")
-        raw = np.frombuffer(b"".join(ln.strip() for ln in lines), dtype=np.uint8).reshape(n, width)
+        if len(text) == n * (width + 1):  # the usual case: fixed-width lines, parsed without a loop
+            raw = np.frombuffer(text, dtype=np.uint8).reshape(n, width + 1)
+            if not (raw[:, width] == ord("\n")).all():
+                raise ValueError(f"malformed result file: expected {width} hex digits per line")
+            raw = raw[:, :width]
+        else:
+            lines = [ln.strip() for ln in text.split(b"\n") if ln.strip() and not ln.startswith(b"//")]
+            if len(lines) != n:
+                raise ValueError(f"expected {n} result lines from the simulator, got {len(lines)}")
+            if any(len(ln) != width for ln in lines):
+                raise ValueError(f"malformed result line: expected {width} hex digits")
+            raw = np.frombuffer(b"".join(lines), dtype=np.uint8).reshape(n, width)
         nib = _DECODE[raw]
         unknown = (nib == 255).any(axis=1)
         nib = np.where(nib == 255, 0, nib).astype(np.uint64)
