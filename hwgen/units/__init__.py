@@ -1,3 +1,4 @@
 """Unit definitions: each module registers one unit (schema, component, model, stimulus, sweep)."""
 
 from . import mul, mac  # noqa: F401
+from . import requant, shiftmul  # noqa: F401
