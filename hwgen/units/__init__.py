@@ -2,3 +2,4 @@
 
 from . import mul, mac  # noqa: F401
 from . import requant, shiftmul  # noqa: F401
+from . import mitchw  # noqa: F401

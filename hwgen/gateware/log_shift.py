@@ -1,0 +1,153 @@
+"""Shifters of logarithmic arithmetic: the normalising shifter (x -> leading-zero count and the bits right
+below the leading one) and the antilog shifter (a short mantissa placed by a shift amount in a wide word).
+
+Both are built stage by stage from 2:1 multiplexers, in the order that keeps every stage narrow:
+
+* :class:`Normaliser` decides the largest shift first ("are the top 2^j bits all zero? then shift left by
+  2^j"), so each stage's decision bit *is* one bit of the leading-zero count: leading-one detection,
+  priority encoding and the normalising shift are one structure, with no separate encoder. Only the top
+  ``frac_bits + 1`` bits of the result are used, so synthesis removes the multiplexers that only ever
+  feed bits further down: the late (small) stages are ``frac_bits`` wide, not ``width``.
+* :class:`AntilogShifter` shifts a ``value_width``-bit mantissa right by small amounts first, so stage j
+  is only ``value_width + 2^(j+1) - 1`` bits wide until it reaches the output width; bits that fall below
+  bit 0 are dropped at once (they cannot come back), which is the floor of the antilog.
+
+The antilog shifter takes a ``fill`` bit for every position the mantissa does not occupy: 0 for a plain
+shift; 1 gives the bitwise inverse of the shifted inverted mantissa, i.e. ``~P`` from ``~V`` at the cost of
+``value_width`` XOR gates instead of one per output bit (ones' complement negation after the shift).
+"""
+
+from amaranth.hdl import Cat, Const, Module, Mux, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+__all__ = ["Normaliser", "AntilogShifter", "count_width"]
+
+
+def count_width(width: int) -> int:
+    """Bits of a leading-zero count of a ``width``-bit value (0..width-1): ceil(log2(width)), at least 1."""
+    return max(1, (width - 1).bit_length())
+
+
+def _check_int(what: str, value, lo: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an integer, not {value!r}")
+    if value < lo:
+        raise ValueError(f"{what} must be an integer >= {lo}, not {value!r}")
+
+
+class Normaliser(wiring.Component):
+    """Leading-zero count and normalising shift of an unsigned ``width``-bit value.
+
+    Parameters
+    ----------
+    width : int
+        Bits of ``x`` (>= 1).
+    frac_bits : int
+        Bits of ``frac`` (>= 0): the bits right below the leading one, zero-padded below when ``x``
+        has fewer.
+
+    Members
+    -------
+    x : In(width)
+    count : Out(count_width(width))
+        ``width - 1 - k`` for the leading one at bit ``k``. For ``x == 0`` it is ``2^ceil(log2 width) - 1``
+        (every stage shifts), which equals ``width - 1`` (the count of ``x == 1``) when ``width`` is a
+        power of two.
+    frac : Out(frac_bits)
+        0 when ``x == 0``.
+    nonzero : Out(1)
+        Exact-zero detection, for free: the top bit of the normalised value.
+    """
+
+    def __init__(self, width: int, frac_bits: int):
+        _check_int("Normaliser width", width, 1)
+        _check_int("Normaliser frac_bits", frac_bits, 0)
+        self.width, self.frac_bits = width, frac_bits
+        self.stages = count_width(width) if width > 1 else 0
+        super().__init__({"x": In(width), "count": Out(count_width(width)), "frac": Out(frac_bits),
+                          "nonzero": Out(1)})
+
+    def elaborate(self, platform):
+        m = Module()
+        span = 1 << self.stages  # the power-of-two window the stages search
+        # x sits at the top of the window; zeros below stand for missing low bits (and pad the fraction
+        # when x is narrower than frac_bits + 1).
+        low = span - self.width + max(0, self.frac_bits + 1 - span)
+        y = Cat(Const(0, low), self.x) if low else self.x
+        n = len(y)
+        zero_top = []
+        for j in reversed(range(self.stages)):
+            s = 1 << j
+            z = Signal(name=f"zero_top{s}")
+            m.d.comb += z.eq(~y[n - s:].any())
+            shifted = Signal(n, name=f"norm{s}")
+            m.d.comb += shifted.eq(Mux(z, Cat(Const(0, s), y[:n - s]), y))
+            y = shifted
+            zero_top.append(z)
+        count = Cat(*reversed(zero_top)) if zero_top else Const(0, 1)
+        m.d.comb += [self.count.eq(count), self.nonzero.eq(y[n - 1])]
+        if self.frac_bits:
+            m.d.comb += self.frac.eq(y[n - 1 - self.frac_bits:n - 1])
+        return m
+
+
+class AntilogShifter(wiring.Component):
+    """``p = floor(V * 2^(out_width - value_width) / 2^shift)``: the mantissa ``value`` placed with its
+    top bit at bit ``out_width - 1``, shifted right by ``shift``; every position it does not occupy
+    reads ``fill``.
+
+    Parameters
+    ----------
+    value_width : int
+        Bits of the mantissa (leading one included), 1..out_width.
+    shift_width : int
+        Bits of the shift amount (>= 1).
+    out_width : int
+        Bits of ``p``.
+
+    Members
+    -------
+    value : In(value_width)
+    shift : In(shift_width)
+    fill : In(1)
+    p : Out(out_width)
+    """
+
+    def __init__(self, value_width: int, shift_width: int, out_width: int):
+        _check_int("AntilogShifter out_width", out_width, 1)
+        _check_int("AntilogShifter value_width", value_width, 1)
+        _check_int("AntilogShifter shift_width", shift_width, 1)
+        if value_width > out_width:
+            raise ValueError(f"AntilogShifter value_width must be at most out_width = {out_width}, "
+                             f"not {value_width}")
+        self.value_width, self.shift_width, self.out_width = value_width, shift_width, out_width
+        super().__init__({"value": In(value_width), "shift": In(shift_width), "fill": In(1),
+                          "p": Out(out_width)})
+
+    def elaborate(self, platform):
+        m = Module()
+        n = self.out_width
+        base = n - self.value_width
+        # bits[i] is the Value at output position i, or None where only the fill can be.
+        bits = [None] * base + [self.value[i] for i in range(self.value_width)]
+        for j in range(self.shift_width):
+            s = 1 << j
+            if s >= n:
+                # Any shift this large moves every bit below 0: only the fill remains.
+                sel = self.shift[j:].any()
+                bits = [None if b is None else Mux(sel, self.fill, b) for b in bits]
+                break
+            nxt = []
+            for i in range(n):
+                keep, take = bits[i], bits[i + s] if i + s < n else None
+                if keep is None and take is None:
+                    nxt.append(None)
+                    continue
+                bit = Signal(name=f"antilog{s}_{i}")
+                m.d.comb += bit.eq(Mux(self.shift[j], self.fill if take is None else take,
+                                       self.fill if keep is None else keep))
+                nxt.append(bit)
+            bits = nxt
+        m.d.comb += self.p.eq(Cat(*(self.fill if b is None else b for b in bits)))
+        return m
