@@ -12,11 +12,11 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..emit import elaborate, write_generated
+from ..emit import Generated, elaborate, write_generated
 from ..params import ParamError
 from ..registry import EXHAUSTIVE_LIMIT, Unit
 from ..ports import Port
@@ -30,7 +30,10 @@ __all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK"
 DEFAULT_RANDOM = 100_000
 #: Vectors per simulator launch; the bulk wrapper's memory depth.
 CHUNK = EXHAUSTIVE_LIMIT
-PATHS = ("bulk", "vector")
+#: bulk: HDL wrapper under cocotb; vector: cocotb drives each step; native: Verilator C++ harness
+#: (hwgen.verify.native). ``--vectors exhaustive`` on the bulk path switches to native by itself when the
+#: space exceeds EXHAUSTIVE_LIMIT (Verilator only).
+PATHS = ("bulk", "vector", "native")
 
 
 @dataclass
@@ -82,7 +85,8 @@ def select_vectors(unit: Unit, params: Mapping[str, Any], vectors: str | int | N
         ex = unit.stimulus.exhaustive(params)
         if ex is None:
             raise ParamError(f"--vectors exhaustive: the input space of {unit.module_name(params)} exceeds "
-                             f"{EXHAUSTIVE_LIMIT} vectors on this path; give a number of random vectors")
+                             f"{EXHAUSTIVE_LIMIT} vectors on this path; give a number of random vectors "
+                             "(or use --path native with Verilator)")
         return [ex], True
     n = DEFAULT_RANDOM if vectors is None else int(vectors)
     if n < 0:
@@ -121,9 +125,15 @@ def _locked(bdir: Path):
 def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str | int | None = None,
            seed: int | None = None, simulator: str = "verilator", path: str = "bulk",
            build_root: str | os.PathLike | None = None, max_examples: int = 5,
-           timeout: float | None = None) -> VerifyResult:
+           timeout: float | None = None, transform: Callable[[Generated], Generated] | None = None,
+           progress: bool | None = None) -> VerifyResult:
     """Generate, simulate and compare. Raises ParamError for bad input, ToolError for tool faults
-    (including a build or simulation step exceeding ``timeout`` seconds)."""
+    (including a build or simulation step exceeding ``timeout`` seconds).
+
+    ``transform`` rewrites the generated design before simulation (mutation checks, see
+    :mod:`hwgen.verify.mutate`); its builds live apart from the real design's. ``progress`` shows a
+    progress bar on the native path (None: only on a terminal, for long runs).
+    """
     params = unit.resolve(given)
     if path not in PATHS:
         raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
@@ -131,11 +141,24 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
         raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (1 << 32))
-    batches, exhaustive = select_vectors(unit, params, vectors, seed)
+    from . import native
+    if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
+        path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
+    if path == "native" and simulator != "verilator":
+        raise ParamError(f"--path native runs on Verilator only, not on {simulator!r}")
+    if path == "native" and vectors == "exhaustive" and native.needs_native(unit, params):
+        batches, exhaustive = None, True  # the harness enumerates the input space itself
+    else:
+        batches, exhaustive = select_vectors(unit, params, vectors, seed)
     gen = elaborate(unit, params)
+    if transform is not None:
+        gen = transform(gen)
     root = Path(build_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
-    bdir = _build_dir(root, simulator, path, gen.module)
+    bdir = _build_dir(root, simulator, path, gen.module + ("__mutant" if transform is not None else ""))
     with _locked(bdir):
+        if path == "native":
+            return native.verify_native(unit, params, gen, bdir, batches, exhaustive, seed, max_examples,
+                                        progress, timeout or simulate.DEFAULT_TIMEOUT)
         return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples,
                           timeout or simulate.DEFAULT_TIMEOUT)
 

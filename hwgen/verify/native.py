@@ -1,0 +1,285 @@
+"""The native path: a Verilator C++ harness, no cocotb and no timing, with numpy comparing in chunks.
+
+The design is compiled with ``verilator --cc --exe --build`` together with ``native_harness.cpp`` and a
+generated port header (:mod:`.native_ports`). Vectors cross the process boundary as binary columns over
+pipes, never as text. Two modes:
+
+* **stream** (random, directed, or a unit's own exhaustive set): chunks of :data:`~.check.CHUNK`
+  vectors, each simulated from reset like one launch of the bulk path, so a sequential unit gives the
+  same results on both paths;
+* **count** (exhaustive beyond :data:`~hwgen.registry.EXHAUSTIVE_LIMIT`): the harness enumerates the
+  flat input index itself (:mod:`.space`) and streams only the outputs back; the golden model is
+  computed chunk by chunk (bounded memory), in parallel worker processes, one per core.
+
+Both modes keep every core busy: while a harness simulates one chunk, numpy checks another.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import multiprocessing
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..params import ParamError
+from ..toolchain import ToolError, prepare_simulator
+from ..emit import write_generated
+from .check import CHUNK, VerifyResult
+from .layout import Layout, layout_for
+from .native_ports import column_bytes, column_dtype, ports_header
+from .space import decode_index, space_bits
+
+__all__ = ["NATIVE_SPACE_LIMIT_BITS", "COUNT_CHUNK", "build_harness", "needs_native", "verify_native"]
+
+#: Largest exhaustive space of the native path, in bits (2^36 vectors is hours; beyond is not useful).
+NATIVE_SPACE_LIMIT_BITS = 36
+#: Vectors per numpy chunk in count mode: about 50-300 MB of model temporaries per worker.
+COUNT_CHUNK = 1 << 21
+#: Vectors per worker task in count mode (one harness launch each; sets the progress granularity).
+COUNT_TASK = 1 << 24
+_VERILATOR_FLAGS = ["-Wno-fatal", "-Wno-WIDTH", "-Wno-UNOPTFLAT", "-O3", "--x-assign", "fast",
+                    "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1", "-CFLAGS", "-O2 -std=c++17"]
+_EXE = "hwgen_native"
+
+
+def needs_native(unit, params) -> bool:
+    """True when ``--vectors exhaustive`` is beyond the bulk path: a combinational unit whose stimulus
+    does not enumerate its input space."""
+    return not unit.sequential and unit.stimulus.exhaustive(params) is None
+
+
+def _template() -> str:
+    return resources.files("hwgen.verify").joinpath("native_harness.cpp").read_text()
+
+
+def build_harness(gen, bdir: Path, dut_v: Path, ins: Layout, outs: Layout, timeout: float | None = None) -> Path:
+    """Compile the harness for ``gen`` in ``bdir`` (skipped when nothing changed); returns the binary."""
+    prepare_simulator("verilator")
+    m = gen.manifest
+    header = ports_header(ins, outs, m["latency"], m["clock"], m["reset"])
+    template = _template()
+    (bdir / "hwgen_ports.h").write_text(header)
+    (bdir / "native_harness.cpp").write_text(template)
+    stamp = hashlib.sha256("\0".join([gen.verilog, header, template, *_VERILATOR_FLAGS]).encode()).hexdigest()
+    exe = bdir / "obj" / _EXE
+    stamp_file = bdir / "native.stamp"
+    if exe.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return exe
+    stamp_file.unlink(missing_ok=True)
+    cmd = ["verilator", "--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", gen.module,
+           *_VERILATOR_FLAGS, "-Mdir", "obj", "-o", _EXE,
+           dut_v.name, "native_harness.cpp"]
+    log = bdir / "native_build.log"
+    with open(log, "w") as f:
+        try:
+            r = subprocess.run(cmd, cwd=bdir, stdout=f, stderr=subprocess.STDOUT, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ToolError(f"Verilator build of the native harness for {gen.module} timed out after "
+                            f"{timeout:g} s; log: {log}") from None
+    if r.returncode or not exe.exists():
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+        raise ToolError(f"Verilator build of the native harness for {gen.module} failed "
+                        f"(exit {r.returncode}); log: {log}\n{tail}")
+    stamp_file.write_text(stamp)
+    return exe
+
+
+# -- comparison (runs in worker threads or processes) -------------------------------------------------
+
+def _split_columns(raw: bytes | bytearray | memoryview, layout: Layout, n: int) -> list[np.ndarray]:
+    cols, pos = [], 0
+    for f in layout.fields:
+        size = column_bytes(f.width) * n
+        if pos + size > len(raw):
+            raise ToolError(f"the native harness returned {len(raw)} bytes, fewer than the "
+                            f"{sum(column_bytes(g.width) for g in layout.fields) * n} expected")
+        cols.append(np.frombuffer(raw, dtype=column_dtype(f.width), count=n, offset=pos))
+        pos += size
+    return cols
+
+
+def _compare(model, params, vec: dict, n: int, got: list[np.ndarray], ins: Layout, outs: Layout,
+             base: int, max_examples: int) -> tuple[int, list]:
+    """Mismatch count and the first examples (indices offset by ``base``)."""
+    want = outs.field_values(model(params, vec), n)
+    bad = np.zeros(n, dtype=bool)
+    for i, col in enumerate(got):
+        bad |= want[:, i] != col
+    idx = np.flatnonzero(bad)
+    examples = []
+    if len(idx) and max_examples:
+        pick = idx[:max_examples]
+        sub = {k: np.asarray(v)[pick] for k, v in vec.items()}
+        vin = ins.field_values(sub, len(pick))
+        for j, i in enumerate(pick):
+            row = np.array([c[i] for c in got], dtype=np.uint64)
+            examples.append({"index": base + int(i), "inputs": ins.port_values(vin[j]),
+                             "expected": outs.port_values(want[i]), "got": outs.port_values(row)})
+    return len(idx), examples
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs; picklable when the model is a module-level function."""
+    exe: str
+    model: Callable
+    params: dict
+    ins: Layout
+    outs: Layout
+    max_examples: int
+    timeout: float | None
+
+
+def _stream_task(job: _Job, vec: dict, base: int) -> tuple[int, int, list]:
+    n = len(next(iter(vec.values())))
+    cols = [np.ascontiguousarray(c.astype(column_dtype(f.width)))
+            for c, f in zip(job.ins.field_values(vec, n).T, job.ins.fields)]
+    payload = b"".join([np.uint64(n).tobytes(), *(c.tobytes() for c in cols), np.uint64(0).tobytes()])
+    try:
+        r = subprocess.run([job.exe, "stream"], input=payload, capture_output=True, timeout=job.timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"the native harness {job.exe} timed out after {job.timeout:g} s") from None
+    if r.returncode:
+        raise ToolError(f"the native harness {job.exe} failed (exit {r.returncode}): "
+                        f"{r.stderr.decode(errors='replace').strip()}")
+    got = _split_columns(r.stdout, job.outs, n)
+    bad, ex = _compare(job.model, job.params, vec, n, got, job.ins, job.outs, base, job.max_examples)
+    return n, bad, ex
+
+
+def _read_exact(stream, buf: memoryview) -> int:
+    pos = 0
+    while pos < len(buf):
+        k = stream.readinto(buf[pos:])
+        if not k:
+            break
+        pos += k
+    return pos
+
+
+def _count_task(job: _Job, lo: int, n: int) -> tuple[int, int, list]:
+    """Enumerate indices lo .. lo+n-1 in the harness and check them COUNT_CHUNK at a time."""
+    per_vector = sum(column_bytes(f.width) for f in job.outs.fields)
+    proc = subprocess.Popen([job.exe, "count", str(lo), str(n), str(COUNT_CHUNK)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, bufsize=0)
+    buf = bytearray(per_vector * min(n, COUNT_CHUNK))
+    done = bad = 0
+    examples: list = []
+    deadline = time.monotonic() + job.timeout if job.timeout else None
+    try:
+        while done < n:
+            if deadline is not None and time.monotonic() > deadline:
+                proc.kill()
+                raise ToolError(f"the native harness {job.exe} timed out after {job.timeout:g} s")
+            m = min(COUNT_CHUNK, n - done)
+            view = memoryview(buf)[:per_vector * m]
+            if _read_exact(proc.stdout, view) != len(view):
+                break
+            vec = decode_index(job.ins, lo + done, m)
+            k, ex = _compare(job.model, job.params, vec, m, _split_columns(view, job.outs, m), job.ins,
+                             job.outs, lo + done, job.max_examples - len(examples))
+            bad += k
+            examples += ex
+            done += m
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read().decode(errors="replace").strip()
+        code = proc.wait()
+    if code or done != n:
+        raise ToolError(f"the native harness {job.exe} stopped after {done} of {n} vectors "
+                        f"(exit {code}): {err}")
+    return n, bad, examples
+
+
+# -- orchestration --------------------------------------------------------------------------------------
+
+def _workers(jobs: int | None) -> int:
+    if jobs is None:
+        jobs = int(os.environ.get("HWGEN_NATIVE_JOBS", "0")) or (os.cpu_count() or 1)
+    return max(1, jobs)
+
+
+def _executor(job: _Job, workers: int, processes: bool) -> cf.Executor:
+    """Worker processes when the job pickles (module-level model), else threads (numpy releases the GIL
+    in the big array operations, so threads still overlap)."""
+    if processes and workers > 1:
+        try:
+            pickle.dumps(job)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            pass
+        else:
+            return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return cf.ThreadPoolExecutor(workers)
+
+
+def _progress(total: int, enabled: bool | None, label: str):
+    from tqdm import tqdm
+    if enabled is None:
+        enabled = sys.stderr.isatty() and total >= (1 << 24)
+    return tqdm(total=total, unit="vec", unit_scale=True, disable=not enabled, desc=label, smoothing=0.1,
+                mininterval=1.0)
+
+
+def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | None, exhaustive: bool, seed: int,
+                  max_examples: int = 5, progress: bool | None = None, timeout: float | None = None,
+                  jobs: int | None = None) -> VerifyResult:
+    """Run the native path in ``bdir`` (already locked by the caller); see :func:`hwgen.verify.verify`.
+
+    ``batches`` as from :func:`~.check.select_vectors` (stream mode), or None to enumerate the whole
+    input space in the harness (count mode). ``timeout`` bounds the build and each harness launch.
+    """
+    ports = gen.ports
+    ins = layout_for([p for p in ports if p.direction == "in"])
+    outs = layout_for([p for p in ports if p.direction == "out"])
+    count_mode = batches is None
+    if count_mode and space_bits(ins) > NATIVE_SPACE_LIMIT_BITS:
+        raise ParamError(f"--vectors exhaustive: the input space of {gen.module} has 2^{space_bits(ins)} "
+                         f"vectors, more than the native path's 2^{NATIVE_SPACE_LIMIT_BITS}; "
+                         "give a number of random vectors")
+    dut_v, _ = write_generated(gen, bdir)
+    result = VerifyResult(unit.name, gen.module, params, "verilator", "native", seed, exhaustive=exhaustive)
+    t0 = time.perf_counter()
+    exe = build_harness(gen, bdir, dut_v, ins, outs, timeout)
+    result.build_seconds = time.perf_counter() - t0
+
+    job = _Job(str(exe), unit.model, dict(params), ins, outs, max_examples, timeout)
+    workers = _workers(jobs)
+    t0 = time.perf_counter()
+    if count_mode:
+        total = 1 << space_bits(ins)
+        tasks = [(lo, min(COUNT_TASK, total - lo)) for lo in range(0, total, COUNT_TASK)]
+        submit = lambda ex, t: ex.submit(_count_task, job, *t)  # noqa: E731
+    else:
+        total = sum(len(next(iter(b.values()))) for b in batches)
+        tasks = []
+        for b in batches:
+            n = len(next(iter(b.values())))
+            tasks += [({k: np.asarray(v)[lo:lo + CHUNK] for k, v in b.items()}, lo) for lo in range(0, n, CHUNK)]
+        submit = lambda ex, t: ex.submit(_stream_task, job, *t)  # noqa: E731
+    with _executor(job, min(workers, len(tasks)), count_mode) as ex, \
+            _progress(total, progress, gen.module) as bar:
+        futures = [submit(ex, t) for t in tasks]
+        try:
+            for fut in futures:  # in order, so the examples are the first mismatches
+                n, bad, exs = fut.result()
+                result.vectors += n
+                result.mismatches += bad
+                result.examples += exs[:max(0, max_examples - len(result.examples))]
+                bar.update(n)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    result.seconds = time.perf_counter() - t0
+    return result
