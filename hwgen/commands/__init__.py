@@ -1,5 +1,6 @@
 """CLI subcommands. Each module defines NAME, HELP, add_arguments(parser) and run(args) -> exit code."""
 
 from . import list_units, generate, verify, error, demo, quantize
+from . import synth
 
-COMMANDS = (list_units, generate, verify, error, demo, quantize)
+COMMANDS = (list_units, generate, verify, error, demo, quantize, synth)

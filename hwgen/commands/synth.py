@@ -1,0 +1,68 @@
+"""`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
+
+from ..energy.measure import DEFAULT_SEED, unit_energy
+from ..energy.proxy import DEFAULT_OPS
+from ..energy.streams import STREAMS
+from ..params import ParamError
+from ..synth import TARGETS, synthesize, unit_design
+from .common import add_unit_arguments, print_json, unit_and_params
+
+NAME = "synth"
+HELP = "synthesize a unit with Yosys: cells, NAND2 gate-equivalents, transistors, depth, LUTs, energy proxy"
+
+
+def add_arguments(p):
+    add_unit_arguments(p)
+    p.add_argument("--target", default="generic", choices=TARGETS,
+                   help="generic gates (default), or an FPGA: ice40, xilinx (7 series)")
+    p.add_argument("--dsp", action="store_true", default=False,
+                   help="FPGA targets: let multipliers use DSP blocks (default: --no-dsp, logic only)")
+    p.add_argument("--no-dsp", dest="dsp", action="store_false")
+    p.add_argument("--liberty", metavar="FILE", help="generic target: also map to this Liberty library "
+                   "and report area_um2 (e.g. osu018_stdcells.lib)")
+    p.add_argument("--energy", action="store_true", default=True,
+                   help="generic target: simulate the netlist for the energy proxy (default)")
+    p.add_argument("--no-energy", dest="energy", action="store_false", help="skip the energy proxy")
+    p.add_argument("--stream", default="cnn", choices=STREAMS,
+                   help="operands for the energy proxy: CNN-like (default) or uniform")
+    p.add_argument("--ops", type=int, default=DEFAULT_OPS,
+                   help=f"operations simulated for the energy proxy (default {DEFAULT_OPS})")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the energy stream")
+    p.add_argument("--no-cache", action="store_true", help="run Yosys even when a cached result exists")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _check_args(args) -> None:
+    if args.liberty and args.target != "generic":
+        raise ParamError(f"--liberty applies to the generic target only, not --target {args.target}")
+    if args.ops < 128 or args.ops % 64:
+        raise ParamError(f"--ops must be a multiple of 64 and at least 128, not {args.ops}")
+
+
+def run(args):
+    unit, params = unit_and_params(args)
+    _check_args(args)
+    design = unit_design(unit, params)
+    result = synthesize(design, args.target, dsp=args.dsp, liberty=args.liberty, use_cache=not args.no_cache)
+    data = dict(result.data)
+    if args.target == "generic" and args.energy:
+        data.update(unit_energy(unit, params, result, stream=args.stream, ops=args.ops, seed=args.seed,
+                                use_cache=not args.no_cache, design=design))
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"{data['module']} on {data['target']} ({data['yosys_version']})")
+    print("  cells: " + ", ".join(f"{k} {v}" for k, v in data["cells"].items()))
+    if args.target == "generic":
+        plus = "" if data["transistors_complete"] else "+"
+        print(f"  area {data['area_ge']} GE, {data['transistors']}{plus} transistors, "
+              f"depth {data['depth']} gates, {data['dff']} flip-flops")
+        if "area_um2" in data:
+            print(f"  {data['liberty']}: {data['area_um2']} um^2 in {data['liberty_cells']} cells")
+        if "energy_proxy" in data:
+            print(f"  energy proxy {data['energy_proxy']} {data['energy_unit']} "
+                  f"({data['post_synthesis_checked']} vectors match the golden model; stream: {data['stream']})")
+    else:
+        print(f"  {data['lut']} LUTs, {data['carry']} carry cells, {data['dsp']} DSPs, {data['dff']} flip-flops, "
+              f"depth {data['depth']} cells")
+    return 0

@@ -1,0 +1,51 @@
+"""Energy proxy of a registered unit's synthesized netlist, cached beside the synthesis result."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from ..synth.cache import content_key
+from ..synth.flow import SynthResult
+from ..synth.weights import GE_WEIGHTS
+from .proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
+from .streams import stream_for
+
+__all__ = ["unit_energy", "DEFAULT_SEED", "ENERGY_VERSION"]
+
+#: The stream seed unless one is given: every report uses the same operands.
+DEFAULT_SEED = 20260101
+ENERGY_VERSION = 1
+
+
+def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: str = "cnn",
+                ops: int = DEFAULT_OPS, seed: int = DEFAULT_SEED, use_cache: bool = True,
+                design=None) -> dict:
+    """Simulate ``synth``'s generic netlist on ``ops`` operations of ``stream``; check it against the
+    golden model; return the JSON fields ``energy_proxy``, ``energy_unit``, ``stream``, ...
+
+    ``design`` (the :class:`~hwgen.synth.Design` that was synthesized) saves elaborating the unit again.
+    """
+
+    if synth.data.get("target") != "generic":
+        raise ValueError("the energy proxy needs the generic target's netlist")
+    key = content_key("energy", ENERGY_VERSION, stream, ops, seed, LANE_WORDS, sorted(GE_WEIGHTS.items()))
+    cache = synth.folder / f"energy_{key[:16]}.json"
+    if use_cache and cache.exists():
+        try:
+            return json.loads(cache.read_text())
+        except ValueError:
+            pass
+    vectors, description = stream_for(unit, params, stream, ops, seed)
+    if design is None or not design.ports:
+        from ..synth.design import unit_design
+        design = unit_design(unit, params)
+    run, _, _, checked, sim = simulate_stream(
+        synth.netlist_path, list(design.ports), vectors, latency=design.latency, sequential=unit.sequential,
+        model=lambda vec: unit.model(params, vec), label=design.label)
+    if checked == 0:
+        raise ValueError(f"{design.label}: no vector was observable in the energy stream")
+    out = energy_from_run(run, sim, checked).to_json()
+    out["stream"] = description
+    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    return out

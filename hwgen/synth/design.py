@@ -1,0 +1,54 @@
+"""Designs to synthesize: a registered unit's generated Verilog, or an external Verilog module."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..params import ParamError
+from .flow import Design
+
+__all__ = ["unit_design", "file_design", "parse_extra", "yosys_mul_design"]
+
+_REPO_SYNTH = Path(__file__).resolve().parent.parent.parent / "synth"
+
+
+def unit_design(unit, params: Mapping[str, Any]) -> Design:
+    """Elaborate ``unit`` with validated ``params`` (Amaranth -> Verilog)."""
+    from ..emit import elaborate
+
+    gen = elaborate(unit, params)
+    return Design(label=gen.module, top=gen.module, sources=((f"{gen.module}.v", gen.verilog),),
+                  unit=unit.name, params=dict(params), latency=gen.manifest["latency"],
+                  sequential=unit.sequential, ports=tuple(gen.ports))
+
+
+def file_design(path: str | Path, top: str, chparams: Mapping[str, int] | None = None,
+                label: str | None = None) -> Design:
+    """An external Verilog file; ``top`` names its module, ``chparams`` its Verilog parameters."""
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as e:
+        raise ParamError(f"Cannot read Verilog file {str(path)!r}: {e.strerror}") from None
+    if not re.search(rf"\bmodule\s+{re.escape(top)}\b", text):
+        raise ParamError(f"Verilog file {str(path)!r} has no module {top!r}")
+    # A fixed file name in the work folder: the text, not the host path, identifies the design.
+    return Design(label=label or top, top=top, sources=((f"extra_{p.name}", text),),
+                  chparams=tuple(sorted((chparams or {}).items())), params=dict(chparams or {}))
+
+
+def parse_extra(spec: str) -> tuple[str, str]:
+    """``FILE.v:TOP`` -> (file, top)."""
+    path, sep, top = spec.rpartition(":")
+    if not sep or not path or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", top):
+        raise ParamError(f"--extra must look like FILE.v:TOP (a Verilog file and its module), not {spec!r}")
+    return path, top
+
+
+def yosys_mul_design(width: int, signed: bool) -> Design:
+    """The hand-written behavioural ``a*b`` of ``synth/yosys_mul.v``: Yosys' own multiplier."""
+    d = file_design(_REPO_SYNTH / "yosys_mul.v", "yosys_mul", {"W": width, "S": int(signed)},
+                    label=f"yosys_mul_w{width}_s{int(signed)}")
+    return d
