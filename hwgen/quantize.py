@@ -101,7 +101,7 @@ def levels_for(method: str, bits: int, scale: float, base: float | None = None) 
     """Magnitude of each magnitude index (length ``2^(bits-1)``)."""
     n_levels = 1 << (bits - 1)
     if method == "linear":
-        return scale * np.arange(n_levels, dtype=np.float64) / (n_levels - 1)
+        return scale * (np.arange(n_levels, dtype=np.float64) / (n_levels - 1))  # top level exactly scale
     if method == "exp":
         j = np.arange(n_levels - 1, dtype=np.float64)
         return np.concatenate([scale * np.power(float(base), j), [0.0]])
