@@ -79,7 +79,7 @@ class _Accumulator:
 
     def add(self, approx: np.ndarray, exact: np.ndarray) -> None:
         ed = np.asarray(approx, dtype=np.float64) - np.asarray(exact, dtype=np.float64)
-        if approx.dtype != object and exact.dtype != object and approx.dtype.kind in "iu":
+        if approx.dtype != object and exact.dtype != object and approx.dtype.kind in "iu" and exact.dtype.kind in "iu":
             ed = (approx.astype(np.int64) - exact.astype(np.int64)).astype(np.float64)  # exact in int64
         absd = np.abs(ed)
         self.n += len(ed)
