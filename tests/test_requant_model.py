@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hwgen.models.requant import ROUNDING_MODES, requant_model, requant_mul_model, round_shift_model
+from hwgen.models.requant import ROUNDING_MODES, output_range, requant_model, requant_mul_model, round_shift_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 
@@ -170,3 +170,38 @@ def test_defaults():
     assert (p["in_width"], p["out_width"], p["shift"], p["rounding"]) == (16, 8, 8, "half_up")
     pm = REQUANT_MUL.resolve({"in_width": 32, "out_width": 8})
     assert (pm["mult_bits"], pm["multiplier"], pm["shift"]) == (16, 0, 40)
+
+
+# --- error characterisation against exact scaling --------------------------------------------------------
+
+@pytest.mark.parametrize("mode, mae, mse", [("floor", 0.375, 0.21875), ("half_even", 0.25, 0.09375),
+                                            ("half_up", 0.25, 0.09375)])
+def test_error_against_exact_division_hand_computed(mode, mae, mse):
+    """8-bit x, shift 2, an output wide enough never to saturate: the error is set by x mod 4 alone,
+    uniform over {0, 1, 2, 3}: floor errs by 0, -1/4, -1/2, -3/4; nearest by 0, -1/4, +-1/2, +1/4."""
+    from hwgen.error import characterise
+    r = characterise(REQUANT, {"in_width": 8, "out_width": 7, "shift": 2, "rounding": mode})
+    assert r.exhaustive and r.vectors == 256
+    assert r.mae == pytest.approx(mae) and r.mse == pytest.approx(mse) and r.ep == pytest.approx(0.75)
+    assert r.wce == pytest.approx(0.75 if mode == "floor" else 0.5)
+
+
+@pytest.mark.parametrize("name, cfg", [
+    ("requant", {"in_width": 6, "out_width": 4, "shift": 3, "bias_width": 5}),
+    ("requant_mul", {"in_width": 5, "out_width": 4, "mult_bits": 3, "bias_width": 3, "relu": True})], ids=str)
+def test_error_enumeration_is_the_exhaustive_set(name, cfg, seed):
+    unit = get_unit(name)
+    p = unit.resolve(cfg)
+    spec = unit.error
+    ex = unit.stimulus.exhaustive(p)
+    en = spec.enumerate(p, 0, spec.space(p))
+    assert set(en) == set(ex) and all(np.array_equal(en[k], ex[k]) for k in ex)
+    for dist in ("uniform", "loguniform"):
+        s = spec.sample(p, dist, np.random.default_rng(seed), 500)
+        assert set(s) == set(ex) and all(len(v) == 500 for v in s.values())
+        assert s["x"].min() >= -(1 << (p["in_width"] - 1)) and s["x"].max() < 1 << (p["in_width"] - 1)
+    ideal = spec.ideal(p, en)
+    y = unit.model(p, en)["y"]
+    lo, hi = output_range(p["out_width"], p["relu"])
+    inside = (ideal >= lo) & (ideal <= hi)
+    assert np.all(np.abs(y[inside] - ideal[inside]) <= 0.5)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..error import ErrorSpec
 from ..models.intops import as_ints, wrap
 from ..models.requant import ROUNDING_MODES, output_range, requant_model, requant_mul_model
 from ..params import Param, ParamError
@@ -151,6 +152,61 @@ def _exhaustive(p):
     return vec
 
 
+# --- error against exact scaling (hwgen error) ------------------------------------------------------------
+
+def _fields(p) -> list[tuple[str, int, bool]]:
+    """Input ports in the order of the exhaustive enumeration (first field most significant)."""
+    f = [("x", p["in_width"], True)]
+    if p["bias_width"]:
+        f.append(("bias", p["bias_width"], True))
+    if "mult_bits" in p and p["multiplier"] == 0:
+        f.append(("m", p["mult_bits"], False))
+    return f
+
+
+def _ideal(p, vec):
+    """The exact real result (x + bias) * M / 2^shift, with the ReLU applied but no saturation: an output
+    that saturates counts as error, so a badly chosen shift shows up."""
+    v = np.asarray(vec["x"], dtype=object) + (np.asarray(vec["bias"], dtype=object) if "bias" in vec else 0)
+    if "mult_bits" in p:
+        v = v * (np.asarray(vec["m"], dtype=object) if p["multiplier"] == 0 else p["multiplier"])
+    exact = np.array([int(t) / (1 << p["shift"]) for t in v], dtype=np.float64)  # correctly rounded
+    return np.maximum(exact, 0.0) if p["relu"] else exact
+
+
+def _space(p) -> int:
+    return 1 << sum(w for _, w, _ in _fields(p))
+
+
+def _enumerate(p, lo, hi):
+    i = np.arange(lo, hi, dtype=np.int64)
+    out, pos = {}, 0
+    for name, width, is_signed in reversed(_fields(p)):
+        u = (i >> pos) & ((1 << width) - 1)
+        out[name] = u - (1 << (width - 1)) if is_signed else u  # lo..hi, the order of _exhaustive
+        pos += width
+    return out
+
+
+def _sample(p, distribution, rng, n):
+    out = {}
+    for name, width, is_signed in _fields(p):
+        if distribution == "uniform":
+            out[name] = random_ints(rng, n, width, is_signed) if width > 62 else \
+                rng.integers(*int_bounds(width, is_signed), endpoint=True, size=n, dtype=np.int64)
+            continue
+        # log-uniform magnitude in [1, 2^bits), uniform sign for signed ports
+        bits = width - 1 if is_signed else width
+        mag = [int(2.0 ** e) for e in rng.uniform(0, bits, size=n)]
+        sign = rng.integers(0, 2, size=n) if is_signed else np.zeros(n, dtype=np.int64)
+        vals = [min(m, (1 << bits) - 1) * (-1 if s else 1) for m, s in zip(mag, sign)]
+        out[name] = np.array(vals, dtype=np.int64 if width <= 62 else object)
+    return out
+
+
+ERROR = ErrorSpec(output="y", ideal=_ideal, space=_space, enumerate=_enumerate, sample=_sample)
+
+
 # --- registration ------------------------------------------------------------------------------------
 
 def _build(p):
@@ -174,6 +230,7 @@ REQUANT = register(Unit(
     model=requant_model,
     latency=lambda p: p["pipeline"],
     stimulus=Stimulus(_directed, _random, _exhaustive),
+    error=ERROR,
     sweep=({"in_width": 12, "out_width": 8, "shift": 4, "rounding": "half_even"},
            {"in_width": 12, "out_width": 8, "shift": 4, "rounding": "floor", "relu": True},
            {"in_width": 16, "out_width": 8, "shift": 16, "rounding": "half_away"},
@@ -196,6 +253,7 @@ REQUANT_MUL = register(Unit(
     model=requant_mul_model,
     latency=lambda p: p["pipeline"],
     stimulus=Stimulus(_directed, _random, _exhaustive),
+    error=ERROR,
     sweep=({"in_width": 12, "out_width": 8, "mult_bits": 8},
            {"in_width": 12, "out_width": 8, "mult_bits": 8, "multiplier": 181, "rounding": "half_even"},
            {"in_width": 8, "out_width": 4, "mult_bits": 4, "relu": True, "bias_width": 4, "shift": 0},
