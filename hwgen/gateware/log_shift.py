@@ -17,11 +17,11 @@ shift; 1 gives the bitwise inverse of the shifted inverted mantissa, i.e. ``~P``
 ``value_width`` XOR gates instead of one per output bit (ones' complement negation after the shift).
 """
 
-from amaranth.hdl import Cat, Const, Module, Mux, Signal
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, Value
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-__all__ = ["Normaliser", "AntilogShifter", "count_width"]
+__all__ = ["Normaliser", "AntilogShifter", "normalise", "antilog_shift", "count_width"]
 
 
 def count_width(width: int) -> int:
@@ -34,6 +34,66 @@ def _check_int(what: str, value, lo: int) -> None:
         raise TypeError(f"{what} must be an integer, not {value!r}")
     if value < lo:
         raise ValueError(f"{what} must be an integer >= {lo}, not {value!r}")
+
+
+def normalise(m: Module, x: Value, frac_bits: int, name: str = "norm"):
+    """Add a normaliser for the unsigned value ``x`` to ``m``; returns ``(count, frac, nonzero)``.
+
+    The logic goes straight into ``m`` (no submodule, so no hierarchy cell survives flattening); see
+    :class:`Normaliser` for the meaning of the results.
+    """
+    width = len(x)
+    stages = count_width(width) if width > 1 else 0
+    span = 1 << stages  # the power-of-two window the stages search
+    # x sits at the top of the window; zeros below stand for missing low bits (and pad the fraction
+    # when x is narrower than frac_bits + 1).
+    low = span - width + max(0, frac_bits + 1 - span)
+    y = Cat(Const(0, low), x) if low else x
+    n = len(y)
+    zero_top = []
+    for j in reversed(range(stages)):
+        s = 1 << j
+        z = Signal(name=f"{name}_zero_top{s}")
+        m.d.comb += z.eq(~y[n - s:].any())
+        shifted = Signal(n, name=f"{name}_{s}")
+        m.d.comb += shifted.eq(Mux(z, Cat(Const(0, s), y[:n - s]), y))
+        y = shifted
+        zero_top.append(z)
+    count = Cat(*reversed(zero_top)) if zero_top else Const(0, 1)
+    frac = y[n - 1 - frac_bits:n - 1] if frac_bits else Const(0, 0)
+    return count, frac, y[n - 1]
+
+
+def antilog_shift(m: Module, value: Value, shift: Value, out_width: int, fill: Value | int = 0,
+                  name: str = "antilog") -> Value:
+    """Add an antilog shifter to ``m``; returns ``floor(value * 2^(out_width - len(value)) / 2^shift)``
+    as ``out_width`` bits, every position the value does not occupy reading ``fill``.
+
+    See :class:`AntilogShifter`.
+    """
+    n = out_width
+    base = n - len(value)
+    fill = Value.cast(fill)
+    # bits[i] is the Value at output position i, or None where only the fill can be.
+    bits = [None] * base + [value[i] for i in range(len(value))]
+    for j in range(len(shift)):
+        s = 1 << j
+        if s >= n:
+            # Any shift this large moves every bit below 0: only the fill remains.
+            sel = shift[j:].any()
+            bits = [None if b is None else Mux(sel, fill, b) for b in bits]
+            break
+        nxt = []
+        for i in range(n):
+            keep, take = bits[i], bits[i + s] if i + s < n else None
+            if keep is None and take is None:
+                nxt.append(None)
+                continue
+            bit = Signal(name=f"{name}{s}_{i}")
+            m.d.comb += bit.eq(Mux(shift[j], fill if take is None else take, fill if keep is None else keep))
+            nxt.append(bit)
+        bits = nxt
+    return Cat(*(fill if b is None else b for b in bits))
 
 
 class Normaliser(wiring.Component):
@@ -64,31 +124,13 @@ class Normaliser(wiring.Component):
         _check_int("Normaliser width", width, 1)
         _check_int("Normaliser frac_bits", frac_bits, 0)
         self.width, self.frac_bits = width, frac_bits
-        self.stages = count_width(width) if width > 1 else 0
         super().__init__({"x": In(width), "count": Out(count_width(width)), "frac": Out(frac_bits),
                           "nonzero": Out(1)})
 
     def elaborate(self, platform):
         m = Module()
-        span = 1 << self.stages  # the power-of-two window the stages search
-        # x sits at the top of the window; zeros below stand for missing low bits (and pad the fraction
-        # when x is narrower than frac_bits + 1).
-        low = span - self.width + max(0, self.frac_bits + 1 - span)
-        y = Cat(Const(0, low), self.x) if low else self.x
-        n = len(y)
-        zero_top = []
-        for j in reversed(range(self.stages)):
-            s = 1 << j
-            z = Signal(name=f"zero_top{s}")
-            m.d.comb += z.eq(~y[n - s:].any())
-            shifted = Signal(n, name=f"norm{s}")
-            m.d.comb += shifted.eq(Mux(z, Cat(Const(0, s), y[:n - s]), y))
-            y = shifted
-            zero_top.append(z)
-        count = Cat(*reversed(zero_top)) if zero_top else Const(0, 1)
-        m.d.comb += [self.count.eq(count), self.nonzero.eq(y[n - 1])]
-        if self.frac_bits:
-            m.d.comb += self.frac.eq(y[n - 1 - self.frac_bits:n - 1])
+        count, frac, nonzero = normalise(m, self.x, self.frac_bits)
+        m.d.comb += [self.count.eq(count), self.frac.eq(frac), self.nonzero.eq(nonzero)]
         return m
 
 
@@ -127,27 +169,5 @@ class AntilogShifter(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        n = self.out_width
-        base = n - self.value_width
-        # bits[i] is the Value at output position i, or None where only the fill can be.
-        bits = [None] * base + [self.value[i] for i in range(self.value_width)]
-        for j in range(self.shift_width):
-            s = 1 << j
-            if s >= n:
-                # Any shift this large moves every bit below 0: only the fill remains.
-                sel = self.shift[j:].any()
-                bits = [None if b is None else Mux(sel, self.fill, b) for b in bits]
-                break
-            nxt = []
-            for i in range(n):
-                keep, take = bits[i], bits[i + s] if i + s < n else None
-                if keep is None and take is None:
-                    nxt.append(None)
-                    continue
-                bit = Signal(name=f"antilog{s}_{i}")
-                m.d.comb += bit.eq(Mux(self.shift[j], self.fill if take is None else take,
-                                       self.fill if keep is None else keep))
-                nxt.append(bit)
-            bits = nxt
-        m.d.comb += self.p.eq(Cat(*(self.fill if b is None else b for b in bits)))
+        m.d.comb += self.p.eq(antilog_shift(m, self.value, self.shift, self.out_width, self.fill))
         return m

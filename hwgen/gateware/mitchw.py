@@ -25,7 +25,7 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .log_shift import AntilogShifter, Normaliser, count_width
+from .log_shift import antilog_shift, count_width, normalise
 from .pipeline import delay
 
 __all__ = ["SIGNEDNESS", "MitchW", "MitchWMAC"]
@@ -104,21 +104,17 @@ class MitchW(wiring.Component):
             sign = x[n - 1]
             mag = Signal(n, name=f"{name}_abs")
             m.d.comb += mag.eq((x.as_unsigned() ^ sign.replicate(n)) + sign)
-        norm = Normaliser(dw, self.frac_bits)
-        m.submodules[f"{name}_norm"] = norm
-        m.d.comb += norm.x.eq(mag)
+        count, frac, nonzero = normalise(m, mag, self.frac_bits, f"{name}_norm")
         # +0 only: in ones' complement the all-zero datapath value of x = -1 is an operand of 1.
-        zero = ~norm.nonzero & ~sign
-        frac = norm.frac
+        zero = ~nonzero & ~sign
         K = self.w - 1
         if self.unbiased and dw > K + 1:
             # Bit positions below the kept fraction exist exactly when x >= 2^(K+1).
             frac = Cat(frac[0] | mag[K + 1:].any(), frac[1:])
-        count = norm.count
         span = 1 << count_width(dw)
         if mode == "ones_complement" and span != dw:
             # The normaliser counts span - 1 for a zero datapath value; x = -1 must count as 1.
-            count = Mux(norm.nonzero, norm.count, dw - 1)
+            count = Mux(nonzero, count, dw - 1)
         return count, frac, sign, zero
 
     def elaborate(self, platform):
@@ -127,27 +123,30 @@ class MitchW(wiring.Component):
         count_a, frac_a, sign_a, zero_a = self._operand(m, self.a, "a")
         count_b, frac_b, sign_b, zero_b = self._operand(m, self.b, "b")
 
-        fsum = Signal(fb + 1, name="frac_sum")
-        m.d.comb += fsum.eq(frac_a + frac_b)
-        carry = fsum[fb]
-        shift = Signal(count_width(2 * dw), name="antilog_shift")
-        m.d.comb += shift.eq(count_a + count_b + ~carry)
+        # One adder over the concatenated logs, with ~s standing for the characteristic: ~s = k + span - W,
+        # so the sum's top bits are c + 2 (span - W) and their inverse is t = 2W - 1 - c (see the header).
+        stages = (dw - 1).bit_length()
+        logsum = Signal(fb + stages + 1, name="log_sum")
+        m.d.comb += logsum.eq(Cat(frac_a, ~count_a[:stages]) + Cat(frac_b, ~count_b[:stages]))
+        shift = Signal(stages + 1, name="antilog_shift")
+        m.d.comb += shift.eq(~logsum[fb:])
 
         zero = zero_a | zero_b
-        neg = Signal(name="negative")
-        m.d.comb += neg.eq((sign_a ^ sign_b) & ~zero)
-        mant = Cat(fsum[:fb], Const(1, 1)) & (~zero).replicate(fb + 1)
-        m.submodules.antilog = antilog = AntilogShifter(fb + 1, len(shift), 2 * dw)
-        m.d.comb += [antilog.value.eq(mant ^ neg.replicate(fb + 1)), antilog.shift.eq(shift),
-                     antilog.fill.eq(neg)]
-        # ones' complement: the shifter's output is already ~P for a negative product; extend its sign.
+        mant = Cat(logsum[:fb], Const(1, 1))
         product = Signal(2 * self.width, name="product")
-        if mode == "sign_magnitude":
-            m.d.comb += product.eq(antilog.p + neg)  # ~P + 1 = -P
-        elif mode == "ones_complement":
-            m.d.comb += product.eq(Cat(antilog.p, neg.replicate(2 * self.width - 2 * dw)))
+        if mode == "unsigned":
+            # Clearing the output rather than the mantissa measured a few cells smaller here.
+            p = antilog_shift(m, mant, shift, 2 * dw)
+            m.d.comb += product.eq(Mux(zero, 0, p))
         else:
-            m.d.comb += product.eq(antilog.p)
+            neg = Signal(name="negative")
+            m.d.comb += neg.eq((sign_a ^ sign_b) & ~zero)
+            mant = (mant & (~zero).replicate(fb + 1)) ^ neg.replicate(fb + 1)
+            p = antilog_shift(m, mant, shift, 2 * dw, fill=neg)  # ~P when negative
+            if mode == "sign_magnitude":
+                m.d.comb += product.eq(p + neg)  # ~P + 1 = -P
+            else:
+                m.d.comb += product.eq(Cat(p, neg.replicate(2 * self.width - 2 * dw)))
         m.d.comb += self.p.eq(delay(m, product, self.pipeline, "product"))
         return m
 
