@@ -4,3 +4,4 @@ from . import mul, mac  # noqa: F401
 from . import requant, shiftmul  # noqa: F401
 from . import mitchw  # noqa: F401
 from . import winograd  # noqa: F401
+from . import bf16  # noqa: F401
