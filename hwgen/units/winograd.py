@@ -22,7 +22,7 @@ from ..registry import Stimulus, Unit, register
 from ..stimuli import int_bounds
 from ..winograd_matrices import preset
 from .winograd_stimuli import (accumulate_directed, channel_sequence, crossed, extreme_tiles,
-                               random_tiles, realistic_u)
+                               random_tiles, realistic_u, transform_extremes)
 
 __all__ = ["outputs_per_tile", "TILE_UNITS"]
 
@@ -87,10 +87,16 @@ def _mats(p):
 
 # -- two-input tiles (wino_adder, wino_mul, adder_direct, conv_direct) -----------------------------
 
-def _pair_directed(a_port, a_width, a_side, b_port, b_width, b_side):
+def _pixel_tiles(p) -> np.ndarray:
+    """Extreme pixel tiles, plus those that drive each element of B^T d B to its bounds."""
+    return np.concatenate([extreme_tiles(p["d_width"], _side(p)),
+                           transform_extremes(p["d_width"], preset("standard", p["tile"]).BT)])
+
+
+def _pair_directed(b_port, b_width, b_side):
     def directed(p):
-        a, b = crossed(extreme_tiles(p[a_width], a_side(p)), extreme_tiles(p[b_width], b_side(p)))
-        return {a_port: a, b_port: b}
+        a, b = crossed(_pixel_tiles(p), extreme_tiles(p[b_width], b_side(p)))
+        return {"d": a, b_port: b}
     return directed
 
 
@@ -163,7 +169,7 @@ register(Unit(
     build=_tile_build("WinoAdderTile"),
     model=wm.wino_adder_model,
     latency=_latency,
-    stimulus=Stimulus(_pair_directed("d", "d_width", _side, "u", "u_width", _side),
+    stimulus=Stimulus(_pair_directed("u", "u_width", _side),
                       _wino_random("adder"), _none),
     sweep=({}, {"matrices": "balanced"}, {"d_width": 16, "u_width": 20},
            {"d_width": 16, "u_width": 20, "matrices": "balanced"}, {"tile": 4},
@@ -181,7 +187,7 @@ register(Unit(
     build=_tile_build("WinoMulTile"),
     model=wm.wino_mul_model,
     latency=_latency,
-    stimulus=Stimulus(_pair_directed("d", "d_width", _side, "u", "u_width", _side),
+    stimulus=Stimulus(_pair_directed("u", "u_width", _side),
                       _wino_random("mul"), _none),
     sweep=({}, {"matrices": "balanced"}, {"tile": 4}, {"d_width": 16}, {"d_width": 16, "tile": 4},
            {"d_width": 5, "pipeline": 2}),
@@ -196,7 +202,7 @@ register(Unit(
     build=_direct_build("AdderDirect"),
     model=wm.adder_direct_model,
     latency=_latency,
-    stimulus=Stimulus(_pair_directed("d", "d_width", _side, "w", "w_width", _three),
+    stimulus=Stimulus(_pair_directed("w", "w_width", _three),
                       _direct_random, _none),
     sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 6, "w_width": 4, "pipeline": 2}),
     demo=({"d_width": 8},),
@@ -210,7 +216,7 @@ register(Unit(
     build=_direct_build("ConvDirect"),
     model=wm.conv_direct_model,
     latency=_latency,
-    stimulus=Stimulus(_pair_directed("d", "d_width", _side, "w", "w_width", _three),
+    stimulus=Stimulus(_pair_directed("w", "w_width", _three),
                       _direct_random, _none),
     sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 6, "w_width": 4, "pipeline": 2}),
     demo=({"d_width": 8},),
@@ -226,7 +232,7 @@ register(Unit(
     build=_build_input,
     model=wm.wino_input_model,
     latency=_latency,
-    stimulus=Stimulus(lambda p: {"d": extreme_tiles(p["d_width"], _side(p))},
+    stimulus=Stimulus(lambda p: {"d": _pixel_tiles(p)},
                       lambda p, rng, n: {"d": random_tiles(rng, n, p["d_width"], _side(p))}, _none),
     sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 16, "tile": 4, "pipeline": 2}),
     demo=({"d_width": 8}, {"d_width": 8, "tile": 4}),
@@ -294,7 +300,8 @@ register(Unit(
     build=_build_output,
     model=wm.wino_output_model,
     latency=_latency,
-    stimulus=Stimulus(lambda p: {"m": extreme_tiles(p["m_width"], _side(p))},
+    stimulus=Stimulus(lambda p: {"m": np.concatenate([extreme_tiles(p["m_width"], _side(p)),
+                                                      transform_extremes(p["m_width"], _mats(p).AT)])},
                       lambda p, rng, n: {"m": random_tiles(rng, n, p["m_width"], _side(p))}, _none),
     sweep=({}, {"matrices": "balanced"}, {"tile": 4}, {"m_width": 40, "tile": 4, "pipeline": 2},
            {"m_width": 64}),

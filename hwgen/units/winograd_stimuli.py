@@ -8,7 +8,7 @@ import numpy as np
 from ..stimuli import int_bounds, random_ints
 from ..winograd_matrices import filter_transform, filter_transform_int
 
-__all__ = ["extreme_tiles", "random_tiles", "crossed", "realistic_u", "channel_sequence",
+__all__ = ["extreme_tiles", "transform_extremes", "random_tiles", "crossed", "realistic_u", "channel_sequence",
            "accumulate_directed"]
 
 
@@ -29,6 +29,21 @@ def extreme_tiles(width: int, side: int) -> np.ndarray:
     for v in (hi, lo):
         for k in range(side * side):
             tiles.append([[v if i * side + j == k else 0 for j in range(side)] for i in range(side)])
+    return _arr(tiles, width)
+
+
+def transform_extremes(width: int, BT) -> np.ndarray:
+    """For each element of ``B^T d B`` (or ``A^T m A`` given A^T), the two tiles that drive it to its
+    largest and smallest value (each input at the bound matching its coefficient's sign): they reach
+    every bit of the derived width."""
+    lo, hi = int_bounds(width, True)
+    bt = np.array(BT, dtype=np.int64)
+    tiles = []
+    for i in range(len(bt)):
+        for j in range(len(bt)):
+            c = np.outer(bt[i], bt[j])
+            tiles.append(np.where(c > 0, hi, np.where(c < 0, lo, 0)).tolist())
+            tiles.append(np.where(c > 0, lo, np.where(c < 0, hi, 0)).tolist())
     return _arr(tiles, width)
 
 
