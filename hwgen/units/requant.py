@@ -21,7 +21,6 @@ from ..models.requant import ROUNDING_MODES, output_range, requant_model, requan
 from ..params import Param, ParamError
 from ..registry import EXHAUSTIVE_LIMIT, Stimulus, Unit, register
 from ..stimuli import corner_ints, cross, int_bounds, random_ints
-from .mul import PIPELINE
 
 __all__ = ["REQUANT", "REQUANT_MUL"]
 
@@ -34,6 +33,11 @@ ROUNDING = Param("rounding", "choice", "half_up", "rounding of the right shift: 
 RELU = Param("relu", "bool", False, "fused ReLU: unsigned output clamped to [0, 2^out_width-1]", abbr="relu")
 BIAS_WIDTH = Param("bias_width", "int", 0, "bits of a signed bias input added before the shift (0: no bias "
                    "port)", min=0, max=64, abbr="b")
+
+PIPELINE = Param("pipeline", "int", 0, "register stages: the first after the rounding shift, the rest after "
+                 "the saturator", min=0, max=8, abbr="p")
+MUL_PIPELINE = Param("pipeline", "int", 0, "register stages: after the product, after the rounding shift, "
+                     "then after the saturator", min=0, max=8, abbr="p")
 
 SHIFT = Param("shift", "int", lambda p: p["in_width"] - p["out_width"],
               "right shift (the scale is 2^-shift); default in_width - out_width",
@@ -247,7 +251,7 @@ REQUANT = register(Unit(
 REQUANT_MUL = register(Unit(
     name="requant_mul",
     summary="multiplier-based requantizer baseline, y = clip(round((x + bias) * M / 2^shift))",
-    params=(IN_WIDTH, OUT_WIDTH, MULT_BITS, MULTIPLIER, MUL_SHIFT, ROUNDING, RELU, BIAS_WIDTH, PIPELINE),
+    params=(IN_WIDTH, OUT_WIDTH, MULT_BITS, MULTIPLIER, MUL_SHIFT, ROUNDING, RELU, BIAS_WIDTH, MUL_PIPELINE),
     check=_check("requant_mul"),
     build=_build_mul,
     model=requant_mul_model,

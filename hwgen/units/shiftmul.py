@@ -15,10 +15,12 @@ from ..params import Param, ParamError
 from ..registry import Stimulus, Unit, register
 from ..stimuli import corner_ints, cross, exhaustive_grid, int_bounds, mac_directed, mac_sequence, random_ints
 from .mac import ACC_HEADROOM
-from .mul import PIPELINE, SIGNED, WIDTH
+from .mul import PIPELINE
 
 __all__ = ["SHIFT_MUL", "SHIFT_MAC", "product_width"]
 
+WIDTH = Param("width", "int", 8, "bits of the activation a", min=2, max=64, abbr="w")
+SIGNED = Param("signed", "bool", False, "two's complement activation (the product is always signed)", abbr="s")
 CODE_BITS = Param("code_bits", "int", 4, "bits of the weight code: sign + (code_bits-1)-bit exponent index",
                   min=2, max=6, abbr="n")
 ACC_WIDTH = Param("acc_width", "int", lambda p: product_width(p) + ACC_HEADROOM,
