@@ -2,5 +2,6 @@
 
 from . import list_units, generate, verify, error, demo, quantize
 from . import synth
+from . import accuracy
 
-COMMANDS = (list_units, generate, verify, error, demo, quantize, synth)
+COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, accuracy)

@@ -1,0 +1,75 @@
+"""Accuracy vs energy proxy of every MAC type (a PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["plot"]
+
+_STYLE = {  # family/operand group -> (label, marker, colour)
+    "int": ("int8 (exact MAC)", "s", "black"),
+    "mitchw8": ("Mitch-w, 8-bit operands", "o", "tab:blue"),
+    "mitchw16": ("Mitch-w, 16-bit operands", "^", "tab:cyan"),
+    "bf16": ("bfloat16 MAC", "D", "tab:red"),
+    "exp": ("exp weights (shift MAC)", "v", "tab:green"),
+    "lin": ("linear weights (8-bit MAC)", "<", "tab:olive"),
+    "adder": ("AdderNet / Winograd-AdderNet", "P", "tab:purple"),
+}
+#: Lower edge of the accuracy axis; points below it are listed in a note instead.
+FLOOR = 80
+_LABELLED = {"int8", "mitchw3_8_sm", "mitchw6_8_sm", "mitchw8_8_sm", "mitchw6_16_sm", "mitchw3_16_oc",
+             "bf16", "bf16_mitchw6", "exp2", "exp3", "exp4", "lin3", "lin4", "adder_direct",
+             "adder_wino_standard", "adder_wino_balanced", "mitchw4_8_oc"}
+
+
+def _group(r) -> str:
+    if r["family"] == "mitchw":
+        return f"mitchw{r['operand_width']}"
+    if r["family"] == "weights":
+        return r["variant"][:3]
+    return r["family"]
+
+
+def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "") -> int:
+    """Write the plot; returns the number of points drawn."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 6), dpi=110)
+    seen, n, below = set(), 0, []
+    for r in recs:
+        e = energy.get(r["variant"])
+        if r.get("status") != "ok" or e is None:
+            continue
+        if 100 * r["top1"] < FLOOR:
+            below.append(f"{r['variant']} {100 * r['top1']:.1f}%")
+            continue
+        g = _group(r)
+        label, marker, colour = _STYLE[g]
+        ax.scatter(e["energy_per_mac"], 100 * r["top1"], marker=marker, color=colour, s=36,
+                   label=None if g in seen else label, alpha=0.85, zorder=3)
+        seen.add(g)
+        n += 1
+        if r["variant"] in _LABELLED:
+            ax.annotate(r["variant"], (e["energy_per_mac"], 100 * r["top1"]), fontsize=7,
+                        xytext=(4, 3), textcoords="offset points")
+    fp32 = next((r for r in recs if r["variant"] == "fp32" and r.get("status") == "ok"), None)
+    if fp32:
+        ax.axhline(100 * fp32["top1"], ls="--", lw=0.8, color="grey", label="fp32 CNN (no MAC unit)")
+    ax.set_xscale("log")
+    ax.set_xlabel("energy proxy per multiply-accumulate (GE x toggles / MAC, synthesized netlist, log scale)")
+    ax.set_ylabel("top-1 accuracy on the digits test split (%)")
+    ax.set_ylim(FLOOR, 100)
+    if below:
+        ax.text(0.01, 0.01, f"below {FLOOR}%: " + ", ".join(below), transform=ax.transAxes, fontsize=7,
+                va="bottom", color="dimgrey", wrap=True)
+    ax.grid(True, which="both", lw=0.3, alpha=0.5)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title or "Bit-exact accuracy vs energy proxy of each MAC type", fontsize=10)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+    return n

@@ -1,0 +1,89 @@
+"""Markdown tables of the study's records (what `hwgen accuracy` prints and docs/accuracy.md shows)."""
+
+from __future__ import annotations
+
+__all__ = ["markdown", "pct"]
+
+
+def pct(x, signed: bool = False) -> str:
+    if x is None:
+        return "-"
+    return f"{100 * x:+.2f}" if signed else f"{100 * x:.2f}"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def _main(recs) -> list[str]:
+    rows = []
+    for r in recs:
+        if r.get("status") != "ok":
+            continue
+        rows.append([f"`{r['variant']}`", r["model"], str(r.get("operand_width", "-")), pct(r["top1"]),
+                     pct(r["delta_vs_fp32"], True), pct(r["agree_fp32"]), pct(r.get("product_bias"), True),
+                     pct(r.get("top1_bn_recomputed"))])
+    return _table(["variant", "model", "operand bits", "top-1 %", "delta vs fp32 (pp)", "agrees with fp32 %",
+                   "product bias %", "top-1 % with BN recomputed"], rows)
+
+
+def _mitchw_grid(by) -> list[str]:
+    cols = [("8", "u"), ("8", "oc"), ("8", "sm"), ("8", "sm_ub"), ("16", "u"), ("16", "oc"), ("16", "sm")]
+    cols = [c for c in cols if any(f"mitchw{w}_{c[0]}_{c[1]}" in by for w in range(3, 9))]
+    if not cols:
+        return []
+    rows = []
+    for w in range(3, 9):
+        row = [f"w = {w}"]
+        for n, m in cols:
+            r = by.get(f"mitchw{w}_{n}_{m}")
+            row.append(pct(r["delta_vs_fp32"], True) if r else "-")
+        rows.append(row)
+    return _table(["Mitch-w"] + [f"{n}-bit {m}" for n, m in cols], rows)
+
+
+def _bn(by) -> list[str]:
+    rows = []
+    for name in ["int8"] + [f"mitchw{w}_8_{m}" for m in ("sm", "oc", "u", "sm_ub") for w in range(3, 9)]:
+        r = by.get(name)
+        if not r or "top1_bn_recomputed" not in r:
+            continue
+        ls = r.get("layer_scale", {})
+        rows.append([f"`{name}`", pct(r.get("product_bias"), True)]
+                    + [f"{ls[k]['slope']:.4f} / {ls[k]['residual']:.4f}" if k in ls else "-"
+                       for k in ("conv1", "conv2", "fc")]
+                    + [pct(r["top1"]), pct(r["top1_bn_recomputed"])])
+    return _table(["variant", "product bias %", "conv1 slope / residual", "conv2 slope / residual",
+                   "fc slope / residual", "top-1 % BN kept", "top-1 % BN recomputed"], rows)
+
+
+def _weights(by) -> list[str]:
+    rows = []
+    for n in range(2, 7):
+        e, li = by.get(f"exp{n}"), by.get(f"lin{n}")
+        if e or li:
+            rows.append([str(n), pct(e["top1"]) if e else "-", pct(li["top1"]) if li else "-"])
+    return _table(["weight bits", "exp (base 1/2) top-1 %", "linear top-1 %"], rows) if rows else []
+
+
+def markdown(recs: list[dict]) -> str:
+    """Every table, separated by blank lines, headed by one line naming it."""
+    by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
+    n = {r["images"] for r in recs}
+    parts = [f"All variants ({'/'.join(map(str, sorted(n)))} test images; delta and agreement against the "
+             "fp32 run of the same trained model):", "", *_main(recs)]
+    for title, lines in (("Mitch-w: top-1 delta vs fp32 (percentage points) by kept bits, operand width and "
+                          "signedness:", _mitchw_grid(by)),
+                         ("Batch normalisation and the Mitch-w bias (8-bit operands): slope of the approximate "
+                          "accumulators against the exact ones on the same inputs, and the residual left after "
+                          "that scale (relative rms):", _bn(by)),
+                         ("Weight discretization (8-bit activations, shift requantization):", _weights(by))):
+        if lines:
+            parts += ["", title, "", *lines]
+    pending = [r for r in recs if r.get("status") == "pending"]
+    if pending:
+        parts += ["", "Pending (unit model not registered yet): " + ", ".join(
+            f"`{r['variant']}` ({', '.join(r['missing_units'])})" for r in pending)]
+    return "\n".join(parts) + "\n"
