@@ -17,6 +17,7 @@ sign. Without ``ftz`` subnormals are kept (gradual underflow, IEEE 754).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -37,38 +38,38 @@ class Format:
         if not (isinstance(self.man_bits, int) and 1 <= self.man_bits <= 30):
             raise ValueError(f"Mantissa bits must be an integer in 1..30, not {self.man_bits!r}")
 
-    @property
+    @cached_property  # the MAC model calls these once per step
     def width(self) -> int:
         return 1 + self.exp_bits + self.man_bits
 
-    @property
+    @cached_property
     def bias(self) -> int:
         return (1 << (self.exp_bits - 1)) - 1
 
-    @property
+    @cached_property
     def emin(self) -> int:
         """Unbiased exponent of the smallest normal number."""
         return 1 - self.bias
 
-    @property
+    @cached_property
     def emax(self) -> int:
         """Unbiased exponent of the largest finite number."""
         return self.bias
 
-    @property
+    @cached_property
     def exp_all_ones(self) -> int:
         return (1 << self.exp_bits) - 1
 
-    @property
+    @cached_property
     def sign_bit(self) -> int:
         return 1 << (self.exp_bits + self.man_bits)
 
-    @property
+    @cached_property
     def inf(self) -> int:
         """+infinity; OR in :attr:`sign_bit` for -infinity."""
         return self.exp_all_ones << self.man_bits
 
-    @property
+    @cached_property
     def qnan(self) -> int:
         """The one NaN every unit returns: sign 0, exponent all ones, mantissa MSB only (0x7FC0 in bf16)."""
         return self.inf | (1 << (self.man_bits - 1))

@@ -9,6 +9,7 @@ exhaustively on formats for which no library implements IEEE-style arithmetic.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["decode", "encode", "ref_mul", "ref_add"]
 
@@ -19,6 +20,7 @@ def _fields(e_bits: int, m_bits: int, x: int):
     return (x >> (e_bits + m_bits)) & 1, (x >> m_bits) & ((1 << e_bits) - 1), x & ((1 << m_bits) - 1)
 
 
+@lru_cache(maxsize=1 << 16)  # exhaustive checks decode each pattern many times
 def decode(e_bits: int, m_bits: int, x: int, ftz: bool):
     """``(sign, value)`` with value a Fraction, ``inf`` (float) or ``"nan"``."""
     sign, field, man = _fields(e_bits, m_bits, int(x))
@@ -39,6 +41,7 @@ def _floor_log2(q: Fraction) -> int:
     return e
 
 
+@lru_cache(maxsize=1 << 18)
 def encode(e_bits: int, m_bits: int, sign: int, q, ftz: bool) -> int:
     """Round the magnitude ``q`` (Fraction >= 0, or inf) to nearest even; NaN becomes the canonical NaN."""
     bias = (1 << (e_bits - 1)) - 1
@@ -70,6 +73,7 @@ def encode(e_bits: int, m_bits: int, sign: int, q, ftz: bool) -> int:
     return s | ((e + bias) << m_bits) | int(man * (1 << m_bits))
 
 
+@lru_cache(maxsize=1 << 16)
 def _mitchell(q: Fraction, w: int, m_bits: int):
     """Characteristic and truncated fraction of ``q > 0`` (exact: ``q`` has at most m_bits fraction bits)."""
     k = _floor_log2(q)

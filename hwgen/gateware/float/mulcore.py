@@ -12,7 +12,7 @@ from amaranth.lib.wiring import In, Out
 
 from .format import FloatFormat, raw_layout, signed_for, unpacked_layout
 
-__all__ = ["mul_specials", "ExactMulCore", "MitchellMulCore", "mul_core"]
+__all__ = ["mul_specials", "ExactMulCore", "MitchellMulCore", "check_multiplier", "mul_core"]
 
 
 def mul_specials(m: Module, a, b, o) -> None:
@@ -67,10 +67,8 @@ class MitchellMulCore(_MulCore):
     """
 
     def __init__(self, fmt: FloatFormat, ftz: bool, w: int):
-        if not isinstance(w, int) or isinstance(w, bool):
-            raise TypeError(f"Mitch-w width must be an integer, not {w!r}")
-        if not 2 <= w <= fmt.man_bits + 1:
-            raise ValueError(f"Mitch-w width must be an integer in 2..{fmt.man_bits + 1}, not {w!r}")
+        _check(fmt, ftz)
+        check_multiplier(fmt, "mitchw", w)
         super().__init__(fmt, ftz, w)
         self.w = w
         self.point, self.max_lz = w - 1, 0
@@ -88,10 +86,18 @@ class MitchellMulCore(_MulCore):
         return m
 
 
+def check_multiplier(fmt: FloatFormat, multiplier: str, w: int) -> None:
+    """Raise for an unknown ``multiplier`` or, for 'mitchw', a ``w`` outside 2..man_bits+1."""
+    if multiplier not in ("exact", "mitchw"):
+        raise ValueError(f"Multiplier must be 'exact' or 'mitchw', not {multiplier!r}")
+    if multiplier == "mitchw":
+        if not isinstance(w, int) or isinstance(w, bool):
+            raise TypeError(f"Mitch-w width must be an integer, not {w!r}")
+        if not 2 <= w <= fmt.man_bits + 1:
+            raise ValueError(f"Mitch-w width must be an integer in 2..{fmt.man_bits + 1}, not {w!r}")
+
+
 def mul_core(fmt: FloatFormat, ftz: bool, multiplier: str, w: int):
     """The raw core for ``multiplier`` ('exact' or 'mitchw')."""
-    if multiplier == "exact":
-        return ExactMulCore(fmt, ftz)
-    if multiplier == "mitchw":
-        return MitchellMulCore(fmt, ftz, w)
-    raise ValueError(f"Multiplier must be 'exact' or 'mitchw', not {multiplier!r}")
+    check_multiplier(fmt, multiplier, w)
+    return ExactMulCore(fmt, ftz) if multiplier == "exact" else MitchellMulCore(fmt, ftz, w)

@@ -7,7 +7,7 @@ from amaranth.lib.wiring import In, Out
 from ..pipeline import delay
 from .addcore import AddCore
 from .format import FloatFormat
-from .mulcore import mul_core
+from .mulcore import check_multiplier, mul_core
 from .roundpack import RoundPack
 from .unpack import Unpack
 
@@ -45,7 +45,7 @@ class FloatMul(wiring.Component):
     def __init__(self, fmt: FloatFormat, out_fmt: FloatFormat, multiplier: str, w: int, ftz: bool,
                  pipeline: int = 0):
         _check_common(fmt, out_fmt, ftz, pipeline)
-        self.core = mul_core(fmt, ftz, multiplier, w)  # validates multiplier and w
+        check_multiplier(fmt, multiplier, w)
         self.fmt, self.out_fmt, self.multiplier, self.w = fmt, out_fmt, multiplier, w
         self.ftz, self.pipeline = ftz, pipeline
         super().__init__({"a": In(fmt.width), "b": In(fmt.width), "p": Out(out_fmt.width)})
@@ -54,7 +54,7 @@ class FloatMul(wiring.Component):
         m = Module()
         m.submodules.unpack_a = ua = Unpack(self.fmt, self.ftz)
         m.submodules.unpack_b = ub = Unpack(self.fmt, self.ftz)
-        m.submodules.core = core = self.core
+        m.submodules.core = core = mul_core(self.fmt, self.ftz, self.multiplier, self.w)
         rnd = RoundPack(core.o.shape(), core.point, core.max_lz, self.out_fmt, self.ftz)
         m.submodules.round = rnd
         m.d.comb += [ua.i.eq(self.a), ub.i.eq(self.b), core.a.eq(ua.o), core.b.eq(ub.o)]
@@ -85,7 +85,7 @@ class FloatMAC(wiring.Component):
         if acc_fmt.man_bits < 2 * fmt.man_bits + 1:
             raise ValueError(f"Accumulator mantissa bits must be at least 2*{fmt.man_bits}+1 = "
                              f"{2 * fmt.man_bits + 1} to hold a product exactly, not {acc_fmt.man_bits}")
-        self.mul = FloatMul(fmt, acc_fmt, multiplier, w, ftz, 0)
+        check_multiplier(fmt, multiplier, w)
         self.fmt, self.acc_fmt, self.multiplier, self.w = fmt, acc_fmt, multiplier, w
         self.ftz, self.pipeline = ftz, pipeline
         super().__init__({"a": In(fmt.width), "b": In(fmt.width), "en": In(1), "clr": In(1),
@@ -93,7 +93,7 @@ class FloatMAC(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.mul = mul = self.mul
+        m.submodules.mul = mul = FloatMul(self.fmt, self.acc_fmt, self.multiplier, self.w, self.ftz, 0)
         m.d.comb += [mul.a.eq(self.a), mul.b.eq(self.b)]
         product = delay(m, mul.p, self.pipeline, "product")
         en = delay(m, self.en, self.pipeline, "en")
