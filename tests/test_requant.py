@@ -33,10 +33,9 @@ def test_requant_12_8_shift4_exhaustive(mode, relu, build_root):
     _ok(verify(REQUANT, cfg, vectors="exhaustive", seed=0, build_root=build_root), 4096)
 
 
-# 16-bit exhaustive: each of the shifts 0, 1, middle and in_width with two modes and both ReLU settings;
-# the full cross (32 builds) runs with -m slow.
-_SHIFT_CASES = [(0, "floor", False), (0, "half_even", True), (1, "half_up", False), (1, "half_away", True),
-                (8, "half_even", False), (8, "floor", True), (16, "half_away", False), (16, "half_up", True)]
+# 16-bit exhaustive: the shifts 0, 1, middle and in_width, each mode once, ReLU on and off; the full
+# cross (32 builds) runs with -m slow, and the models are checked on the full cross in test_requant_model.
+_SHIFT_CASES = [(0, "half_even", True), (1, "half_away", False), (8, "floor", True), (16, "half_up", False)]
 
 
 @pytest.mark.parametrize("shift, mode, relu", _SHIFT_CASES, ids=str)

@@ -92,15 +92,13 @@ def test_shift_mul_exhaustive(cfg, build_root):
 
 
 def test_shift_mul_wide_random(build_root, seed):
-    r = verify(SHIFT_MUL, {"width": 64, "signed": True, "code_bits": 6, "pipeline": 2}, vectors=20_000,
+    r = verify(SHIFT_MUL, {"width": 40, "signed": True, "code_bits": 6, "pipeline": 2}, vectors=20_000,
                seed=seed, build_root=build_root)
     assert r.vectors > 20_000 and r.mismatches == 0, r.examples
 
 
 @pytest.mark.parametrize("cfg", [{"width": 8, "signed": True, "code_bits": 4},
-                                 {"width": 4, "code_bits": 3, "acc_width": 8},
-                                 {"width": 5, "signed": True, "code_bits": 5, "acc_width": 20, "pipeline": 2}],
-                         ids=str)
+                                 {"width": 4, "code_bits": 3, "acc_width": 8, "pipeline": 2}], ids=str)
 def test_shift_mac_random_sequences(cfg, build_root, seed):
     r = verify(SHIFT_MAC, cfg, vectors=30_000, seed=seed, build_root=build_root)
     assert r.vectors > 30_000 and r.mismatches == 0, r.examples
