@@ -14,20 +14,33 @@ into the accumulator.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 
 from . import nn
-from .engine import IntNet, Scheme, _Layer, calibration, pow2_weights, shift_for
+from .engine import Scheme, _Layer, calibration, conv1_acc, pow2_weights, requantize, shift_for
 from .quant import MULT_BITS, input_codes, requantizer, unit_requantizer
 
-__all__ = ["IntAdderNet", "ACT_BITS", "U_FRAC"]
+__all__ = ["IntAdderNet", "as_winograd", "ACT_BITS", "U_FRAC"]
 
 #: Adder-layer ports are 8-bit signed: activations 0..127.
 ACT_BITS = 7
 #: Fraction bits of U = G g G^T (2 makes the halves of G exact).
 U_FRAC = 2
+
+
+def as_winograd(net: nn.Net, preset: str, stats_pixels: np.ndarray | None = None) -> nn.Net:
+    """A direct AdderNet's weights run as a Winograd-AdderNet with ``preset`` matrices, no retraining;
+    with ``stats_pixels``, BN2's statistics are re-estimated on that network (fp32) over those images."""
+    new = copy.deepcopy(net)
+    new.kind = f"wino_{preset}"
+    if stats_pixels is not None:
+        taps = {}
+        nn.forward(new, stats_pixels, np.float64, taps)
+        new.bn2 = dict(new.bn2, mean=taps["z2"].mean(axis=(0, 2, 3)), var=taps["z2"].var(axis=(0, 2, 3)))
+    return new
 
 
 def int8_scheme() -> Scheme:
@@ -99,8 +112,8 @@ class IntAdderNet:
 
     def logits(self, pixels: np.ndarray, record: dict | None = None) -> np.ndarray:
         x, _ = input_codes(pixels, ACT_BITS)
-        acc1 = IntNet.conv1_acc(self, x)
-        h = nn.maxpool2(IntNet.rq(self, acc1, self.l1, self.shift1))
+        acc1 = conv1_acc(self.l1, x)
+        h = nn.maxpool2(requantize(self.requant, acc1, self.l1, self.shift1, ACT_BITS))
         acc2 = self.conv2_acc(h)
         acc = (acc2 * self.sgn2[:, None, None]).transpose(0, 2, 3, 1)
         f = self.requant_mul(acc, self.b2, self.sh2, ACT_BITS, True, m=self.m2)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -28,7 +27,8 @@ from .data import load
 from .products import ProductStats, UnitProduct, int_matmul
 from .quant import Requantizer, input_codes, quantize_pow2, requantizer
 
-__all__ = ["WeightQ", "Scheme", "IntNet", "calibration", "recompute_bn", "pow2_weights", "shift_for"]
+__all__ = ["WeightQ", "Scheme", "IntNet", "calibration", "recompute_bn", "pow2_weights", "shift_for",
+           "conv1_acc", "requantize"]
 
 
 @dataclass
@@ -78,19 +78,22 @@ class Scheme:
         return self._product
 
 
-@lru_cache(maxsize=8)
-def _calibration(kind: str) -> tuple[float, float]:
-    """Largest activation after conv1 (pooled) and after conv2 of the fp32 network on the training set."""
-    net = nn.load_net(kind)
+_CALIB: dict[int, tuple] = {}
+
+
+def calibration(net: nn.Net) -> tuple[float, float]:
+    """Largest activation after conv1 (pooled) and after conv2 of ``net``'s fp32 forward pass over the
+    training set: the activation scales of the integer networks. Memoised per network object."""
+    hit = _CALIB.get(id(net))
+    if hit is not None and hit[0] is net:
+        return hit[1]
     taps = {}
     nn.forward(net, load().x_train, np.float64, taps)
     a1, b1 = nn.bn_fold(net.bn1)
     h1 = np.maximum(taps["z1"] * a1[:, None, None] + b1[:, None, None], 0)
-    return float(h1.max()), float(taps["f"].max())
-
-
-def calibration(net: nn.Net) -> tuple[float, float]:
-    return _calibration(net.kind)
+    result = (float(h1.max()), float(taps["f"].max()))
+    _CALIB[id(net)] = (net, result)
+    return result
 
 
 def shift_for(amax: float, act_bits: int, s_acc: float) -> int:
@@ -122,6 +125,18 @@ class _Layer:
         return int_matmul(a2d, self.q.ops, self.scheme.product(), self.sign, stats, self.q.values)
 
 
+def conv1_acc(layer: _Layer, x_codes: np.ndarray, **kw) -> np.ndarray:
+    """conv1 accumulators (N, C1, 8, 8) of input codes (N, 1, 8, 8)."""
+    cols = nn.im2col(x_codes).reshape(-1, 9)
+    return layer.acc(cols, **kw).reshape(len(x_codes), 8, 8, nn.C1).transpose(0, 3, 1, 2)
+
+
+def requantize(requant: Requantizer, acc: np.ndarray, layer: _Layer, shift: int, act_bits: int) -> np.ndarray:
+    """Shift requantization of accumulators (N, O, H, W) with the layer's folded bias and fused ReLU."""
+    y = requant(acc.transpose(0, 2, 3, 1), layer.bias, shift, act_bits, True, in_width=layer.acc_bits)
+    return np.asarray(y, dtype=np.int64).transpose(0, 3, 1, 2)
+
+
 class IntNet:
     """The integer version of a multiplicative ``nn.Net`` (kind "cnn") under ``scheme``."""
 
@@ -144,9 +159,7 @@ class IntNet:
 
     # The ``*_acc`` stages return the raw accumulators (N, O, H, W).
     def conv1_acc(self, x_codes, **kw):
-        n = len(x_codes)
-        cols = nn.im2col(x_codes).reshape(-1, 9)
-        return self.l1.acc(cols, **kw).reshape(n, 8, 8, nn.C1).transpose(0, 3, 1, 2)
+        return conv1_acc(self.l1, x_codes, **kw)
 
     def conv2_acc(self, h_codes, **kw):
         n = len(h_codes)
@@ -154,10 +167,7 @@ class IntNet:
         return self.l2.acc(cols, **kw).reshape(n, 4, 4, nn.C2).transpose(0, 3, 1, 2)
 
     def rq(self, acc, layer, shift):
-        """Shift requantization with the folded bias and fused ReLU, per output channel."""
-        y = self.requant(acc.transpose(0, 2, 3, 1), layer.bias, shift, self.scheme.act_bits, True,
-                         in_width=layer.acc_bits)
-        return np.asarray(y, dtype=np.int64).transpose(0, 3, 1, 2)
+        return requantize(self.requant, acc, layer, shift, self.scheme.act_bits)
 
     def logits(self, pixels: np.ndarray, record: dict | None = None, stats: bool = False) -> np.ndarray:
         """Integer logits (N, 10), each worth ``self.lf.s_acc``. ``record`` receives the integer input

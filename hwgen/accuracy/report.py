@@ -68,6 +68,18 @@ def _weights(by) -> list[str]:
     return _table(["weight bits", "exp (base 1/2) top-1 %", "linear top-1 %"], rows) if rows else []
 
 
+def _adders(by) -> list[str]:
+    rows = []
+    for name in ("adder_direct", "adder_wino_standard", "adder_wino_balanced", "adder_wino_standard_noretrain",
+                 "adder_wino_balanced_noretrain"):
+        r = by.get(name)
+        if r:
+            rows.append([f"`{name}`", r["model"], r["conv2"], pct(r["model_fp32_top1"]), pct(r["top1"]),
+                         pct(r.get("top1_bn_recomputed"))])
+    return _table(["variant", "trained model", "conv2 computed as", "fp32 top-1 % of the trained model",
+                   "bit-exact top-1 %", "top-1 % with BN2 recomputed"], rows) if rows else []
+
+
 def markdown(recs: list[dict]) -> str:
     """Every table, separated by blank lines, headed by one line naming it."""
     by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
@@ -79,7 +91,8 @@ def markdown(recs: list[dict]) -> str:
                          ("Batch normalisation and the Mitch-w bias (8-bit operands): slope of the approximate "
                           "accumulators against the exact ones on the same inputs, and the residual left after "
                           "that scale (relative rms):", _bn(by)),
-                         ("Weight discretization (8-bit activations, shift requantization):", _weights(by))):
+                         ("Weight discretization (8-bit activations, shift requantization):", _weights(by)),
+                         ("AdderNets (conv2 through adder_direct / wino_adder; conv1 and fc int8):", _adders(by))):
         if lines:
             parts += ["", title, "", *lines]
     pending = [r for r in recs if r.get("status") == "pending"]

@@ -106,11 +106,16 @@ def run_variant(v: Variant, quick: bool = False, bn_study: bool = True) -> dict:
     if v.family == "float":
         logits = ref
     elif v.family == "adder":
-        from .adder import IntAdderNet
-        inet = IntAdderNet(_net(v.model), v.info["conv2"])
+        from .adder import IntAdderNet, as_winograd
+        net = _net(v.model)
+        if v.name.endswith("_noretrain"):  # direct-AdderNet weights through Winograd: BN kept / recomputed
+            extra["bn_logits"] = IntAdderNet(as_winograd(net, v.info["conv2"], load().x_train),
+                                             v.info["conv2"]).logits_float(x)
+            net = as_winograd(net, v.info["conv2"])
+        inet = IntAdderNet(net, v.info["conv2"])
         logits = inet.logits_float(x)
-        extra = {"requant": f"{inet.requant_label} + unit:requant_mul (BN after the adder layer)",
-                 "adder_weights_clipped": round(inet.w2_clipped, 5)}
+        extra.update(requant=f"{inet.requant_label} + unit:requant_mul (BN after the adder layer)",
+                     adder_weights_clipped=round(inet.w2_clipped, 5))
     elif v.family == "bf16":
         from .bf16 import bf16_logits
         logits, extra = bf16_logits(_net("cnn"), x, v.info.get("w"))
