@@ -4,7 +4,7 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .format import FloatFormat, raw_layout, unpacked_layout
+from .format import FloatFormat, check_format, raw_layout, unpacked_layout
 from .shift import shift_right_sticky
 
 __all__ = ["AddCore", "GUARD_BITS"]
@@ -35,10 +35,7 @@ class AddCore(wiring.Component):
     """
 
     def __init__(self, fmt: FloatFormat, ftz: bool):
-        if not isinstance(fmt, FloatFormat):
-            raise TypeError(f"Format must be a FloatFormat, not {fmt!r}")
-        if not isinstance(ftz, bool):
-            raise TypeError(f"Flush-to-zero must be a bool, not {ftz!r}")
+        check_format(fmt, ftz)
         self.fmt, self.ftz = fmt, ftz
         op = unpacked_layout(fmt, ftz)
         sig_width = fmt.man_bits + 1 + GUARD_BITS + 1  # one carry bit on top

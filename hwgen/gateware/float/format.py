@@ -3,7 +3,7 @@
 from amaranth.hdl import signed
 from amaranth.lib import data
 
-__all__ = ["FloatFormat", "signed_for", "unpacked_layout", "raw_layout"]
+__all__ = ["FloatFormat", "check_format", "signed_for", "unpacked_layout", "raw_layout"]
 
 
 def _check_int(what: str, value, lo: int, hi: int) -> None:
@@ -74,6 +74,14 @@ class FloatFormat:
 
     def __repr__(self):
         return f"FloatFormat({self.exp_bits}, {self.man_bits})"
+
+
+def check_format(fmt, ftz, what: str = "Format") -> None:
+    """The constructor check every float block shares: a :class:`FloatFormat` and a boolean ``ftz``."""
+    if not isinstance(fmt, FloatFormat):
+        raise TypeError(f"{what} must be a FloatFormat, not {fmt!r}")
+    if not isinstance(ftz, bool):
+        raise TypeError(f"Flush-to-zero must be a bool, not {ftz!r}")
 
 
 def unpacked_layout(fmt: FloatFormat, ftz: bool) -> data.StructLayout:

@@ -10,7 +10,7 @@ from amaranth.hdl import Cat, Const, Module
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .format import FloatFormat, raw_layout, signed_for, unpacked_layout
+from .format import FloatFormat, check_format, raw_layout, signed_for, unpacked_layout
 
 __all__ = ["mul_specials", "ExactMulCore", "MitchellMulCore", "check_multiplier", "mul_core"]
 
@@ -26,16 +26,9 @@ def mul_specials(m: Module, a, b, o) -> None:
     ]
 
 
-def _check(fmt, ftz):
-    if not isinstance(fmt, FloatFormat):
-        raise TypeError(f"Format must be a FloatFormat, not {fmt!r}")
-    if not isinstance(ftz, bool):
-        raise TypeError(f"Flush-to-zero must be a bool, not {ftz!r}")
-
-
 class _MulCore(wiring.Component):
     def __init__(self, fmt: FloatFormat, ftz: bool, sig_width: int):
-        _check(fmt, ftz)
+        check_format(fmt, ftz)
         self.fmt, self.ftz = fmt, ftz
         op = unpacked_layout(fmt, ftz)
         exp = op.members["exp"]
@@ -67,7 +60,7 @@ class MitchellMulCore(_MulCore):
     """
 
     def __init__(self, fmt: FloatFormat, ftz: bool, w: int):
-        _check(fmt, ftz)
+        check_format(fmt, ftz)
         check_multiplier(fmt, "mitchw", w)
         super().__init__(fmt, ftz, w)
         self.w = w

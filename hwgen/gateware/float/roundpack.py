@@ -5,7 +5,7 @@ from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
 from ..log_shift import normalise
-from .format import FloatFormat, signed_for
+from .format import FloatFormat, check_format, signed_for
 from .shift import shift_right_sticky
 
 __all__ = ["RoundPack"]
@@ -44,8 +44,7 @@ class RoundPack(wiring.Component):
     """
 
     def __init__(self, layout: data.StructLayout, point: int, max_lz: int, fmt: FloatFormat, ftz: bool):
-        if not isinstance(fmt, FloatFormat):
-            raise TypeError(f"Format must be a FloatFormat, not {fmt!r}")
+        check_format(fmt, ftz)
         sig_width = Shape.cast(layout.members["sig"]).width
         if not 0 <= max_lz < sig_width:
             raise ValueError(f"Leading-zero bound must be an integer in 0..{sig_width - 1}, not {max_lz!r}")

@@ -6,7 +6,7 @@ from amaranth.lib.wiring import In, Out
 
 from ..pipeline import delay
 from .addcore import AddCore
-from .format import FloatFormat
+from .format import FloatFormat, check_format
 from .mulcore import check_multiplier, mul_core
 from .roundpack import RoundPack
 from .unpack import Unpack
@@ -15,14 +15,11 @@ __all__ = ["FloatMul", "FloatMAC"]
 
 
 def _check_common(fmt, out_fmt, ftz, pipeline):
-    for what, f in (("Format", fmt), ("Output format", out_fmt)):
-        if not isinstance(f, FloatFormat):
-            raise TypeError(f"{what} must be a FloatFormat, not {f!r}")
+    check_format(fmt, ftz)
+    check_format(out_fmt, ftz, "Output format")
     if out_fmt.exp_bits != fmt.exp_bits:
         raise ValueError(f"Output format must have the operands' {fmt.exp_bits} exponent bits, "
                          f"not {out_fmt.exp_bits}")
-    if not isinstance(ftz, bool):
-        raise TypeError(f"Flush-to-zero must be a bool, not {ftz!r}")
     if not isinstance(pipeline, int) or isinstance(pipeline, bool):
         raise TypeError(f"Pipeline must be an integer, not {pipeline!r}")
     if pipeline < 0:

@@ -5,7 +5,7 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..log_shift import normalise
-from .format import FloatFormat, unpacked_layout
+from .format import FloatFormat, check_format, unpacked_layout
 
 __all__ = ["Unpack"]
 
@@ -28,10 +28,7 @@ class Unpack(wiring.Component):
     """
 
     def __init__(self, fmt: FloatFormat, ftz: bool):
-        if not isinstance(fmt, FloatFormat):
-            raise TypeError(f"Format must be a FloatFormat, not {fmt!r}")
-        if not isinstance(ftz, bool):
-            raise TypeError(f"Flush-to-zero must be a bool, not {ftz!r}")
+        check_format(fmt, ftz)
         self.fmt, self.ftz = fmt, ftz
         super().__init__({"i": In(fmt.width), "o": Out(unpacked_layout(fmt, ftz))})
 
