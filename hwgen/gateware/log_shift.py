@@ -48,8 +48,9 @@ def normalise(m: Module, x: Value, frac_bits: int, name: str = "norm"):
     # x sits at the top of the window; zeros below stand for missing low bits (and pad the fraction
     # when x is narrower than frac_bits + 1).
     low = span - width + max(0, frac_bits + 1 - span)
-    y = Cat(Const(0, low), x) if low else x
-    n = len(y)
+    n = low + width
+    y = Signal(n, name=f"{name}_0")  # named: every stage slices it
+    m.d.comb += y.eq(Cat(Const(0, low), x))
     zero_top = []
     for j in reversed(range(stages)):
         s = 1 << j
@@ -74,6 +75,11 @@ def antilog_shift(m: Module, value: Value, shift: Value, out_width: int, fill: V
     n = out_width
     base = n - len(value)
     fill = Value.cast(fill)
+    if not isinstance(value, Signal):
+        # Each output bit slices the value: slicing an expression would repeat it per bit.
+        named = Signal(len(value), name=f"{name}_value")
+        m.d.comb += named.eq(value)
+        value = named
     # bits[i] is the Value at output position i, or None where only the fill can be.
     bits = [None] * base + [value[i] for i in range(len(value))]
     for j in range(len(shift)):

@@ -99,7 +99,8 @@ class MitchW(wiring.Component):
             sign, mag = Const(0, 1), x
         elif mode == "ones_complement":
             sign = x[n - 1]
-            mag = x[:n - 1] ^ sign.replicate(n - 1)  # ~x for negative x: |x| - 1
+            mag = Signal(n - 1, name=f"{name}_ones")
+            m.d.comb += mag.eq(x[:n - 1] ^ sign.replicate(n - 1))  # ~x for negative x: |x| - 1
         else:
             sign = x[n - 1]
             mag = Signal(n, name=f"{name}_abs")
@@ -132,7 +133,7 @@ class MitchW(wiring.Component):
         m.d.comb += shift.eq(~logsum[fb:])
 
         zero = zero_a | zero_b
-        mant = Cat(logsum[:fb], Const(1, 1))
+        mant = Cat(logsum[:fb], Const(1, 1))  # slices of a signal: cheap to slice again
         product = Signal(2 * self.width, name="product")
         if mode == "unsigned":
             # Clearing the output rather than the mantissa measured a few cells smaller here.
@@ -141,8 +142,10 @@ class MitchW(wiring.Component):
         else:
             neg = Signal(name="negative")
             m.d.comb += neg.eq((sign_a ^ sign_b) & ~zero)
-            mant = (mant & (~zero).replicate(fb + 1)) ^ neg.replicate(fb + 1)
-            p = antilog_shift(m, mant, shift, 2 * dw, fill=neg)  # ~P when negative
+            # A named signal: the shifter slices it bit by bit, and slicing an expression repeats it.
+            mant_signed = Signal(fb + 1, name="mantissa")
+            m.d.comb += mant_signed.eq((mant & (~zero).replicate(fb + 1)) ^ neg.replicate(fb + 1))
+            p = antilog_shift(m, mant_signed, shift, 2 * dw, fill=neg)  # ~P when negative
             if mode == "sign_magnitude":
                 m.d.comb += product.eq(p + neg)  # ~P + 1 = -P
             else:
