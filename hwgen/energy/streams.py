@@ -108,34 +108,14 @@ def float_to_bf16(x: np.ndarray) -> np.ndarray:
     return r.astype(np.int64)
 
 
-# -- per-unit hooks for the units that exist ----------------------------------------------------------
-def _int_mul(p, rng, n):
-    return int_pair(rng, n, p["width"], p["signed"])
-
-
-def _int_mac(p, rng, n):
-    return mac_steps(int_pair(rng, n, p["width"], p["signed"]), n)
-
-
-def _uniform_mul(p, rng, n):
-    return {"a": uniform_ints(rng, n, p["width"], p["signed"]), "b": uniform_ints(rng, n, p["width"], p["signed"])}
-
-
-def _uniform_mac(p, rng, n):
-    return mac_steps(_uniform_mul(p, rng, n), n)
-
-
-register_stream("mul", "cnn", _int_mul)
-register_stream("mul", "uniform", _uniform_mul)
-register_stream("mac", "cnn", _int_mac)
-register_stream("mac", "uniform", _uniform_mac)
-
 _DESCRIPTION = {"cnn": "cnn (ReLU'd N(0,1) activations x N(0,1) weights)",
                 "uniform": "uniform (every operand uniform over its range)"}
 
 
 def stream_for(unit, params: Mapping[str, Any], kind: str, n: int, seed: int) -> tuple[dict, str]:
     """``n`` vectors of stream ``kind`` for ``unit``, and a one-line description of what they are."""
+    from . import unit_streams  # noqa: F401  (registers the per-unit generators)
+
     if kind not in STREAMS:
         raise ValueError(f"stream must be one of {', '.join(STREAMS)}, not {kind!r}")
     rng = np.random.default_rng(seed)

@@ -1,0 +1,49 @@
+"""`hwgen compare`: multiplier, MAC, requantizer and convolution-tile types side by side."""
+
+import sys
+
+from ..energy.streams import STREAMS
+from ..params import ParamError
+from ..report import Options, run_compare
+from ..synth import parse_extra
+
+NAME = "compare"
+HELP = "compare units side by side (area, transistors, depth, LUTs, energy proxy, error): tables and plots"
+
+
+def add_arguments(p):
+    p.add_argument("--width", type=int, default=8, help="integer operand width (default 8)")
+    p.add_argument("--units", nargs="+", metavar="UNIT",
+                   help="only these units (names from `hwgen list`, or yosys_mul for Yosys' own a*b)")
+    p.add_argument("--all", action="store_true", help="also every registered unit the default comparison misses")
+    p.add_argument("--out", default="out/compare", help="output folder (default out/compare)")
+    p.add_argument("--liberty", metavar="FILE", help="also map to this Liberty library: area in um^2")
+    p.add_argument("--extra", action="append", default=[], metavar="FILE.v:TOP",
+                   help="add an external Verilog multiplier (two operand inputs, product output); repeatable")
+    p.add_argument("--fpga", default="ice40", choices=("ice40", "xilinx", "none"),
+                   help="FPGA target for the LUT column (default ice40; none skips it)")
+    p.add_argument("--stream", default="cnn", choices=STREAMS, help="energy operand stream (default cnn)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed scheduler instead")
+
+
+def run(args):
+    if not 2 <= args.width <= 32:
+        raise ParamError(f"--width must be an integer in 2..32, not {args.width}")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    extras = [parse_extra(s) for s in args.extra]
+    opts = Options(width=args.width, liberty=args.liberty, fpga=None if args.fpga == "none" else args.fpga,
+                   stream=args.stream)
+    command = "hwgen compare " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "hwgen compare"
+    res = run_compare(opts, units=args.units, extras=extras, out=args.out, jobs=args.jobs,
+                      scheduler=args.scheduler, include_all=args.all, command=command.strip())
+    rows = res["rows"]
+    ok = sum(r["status"] == "ok" for r in rows)
+    print(f"{ok} of {len(rows)} rows measured")
+    for r in rows:
+        if r["status"] != "ok":
+            print(f"  {r['status']}: {r['label']}: {r.get('reason', '')}")
+    for f in res["files"]:
+        print(f)
+    return 1 if res["failed"] else 0

@@ -1,0 +1,105 @@
+"""What `hwgen compare` puts side by side: rows by group, at a comparable operand width.
+
+Rows name a registered unit and parameters, or a hand-written baseline (Yosys' own ``a*b``). A row
+whose unit is not registered (yet) or whose parameters do not resolve is listed in the report with the
+reason instead of a figure: the catalog can name units before they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Entry", "catalog", "GROUPS", "HEADLINE"]
+
+GROUPS = {
+    "mul": "Integer multipliers",
+    "mac": "Multiply-accumulate units (error: that of the product)",
+    "bf16": "bfloat16 multipliers and MACs",
+    "requant": "Requantizers (wide accumulator to 8 bits)",
+    "conv": "3x3 convolution tiles (area and energy per output pixel)",
+    "extra": "External designs (--extra)",
+}
+
+#: The seed paper's claim (a Mitch-w6 MAC saves up to 80% energy against a bfloat16 MAC): the reference
+#: row and the rows the report sets beside it, by label. The first is the claim's pair.
+HEADLINE = ("bf16_mac (exact)", ("mitchw_mac w6 (ones' complement)", "mitchw_mac w6 (sign-magnitude)",
+                                 "bf16_mac Mitch-w6"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    group: str
+    label: str
+    unit: str | None  # registered unit; None for the hand-written baseline
+    params: dict = field(default_factory=dict)
+    exact: bool = False  # error metrics are zero by construction
+    error_from: tuple[str, dict] | None = None  # error of another unit (a MAC's multiplier)
+    baseline: str | None = None  # "yosys_mul" for Yosys' own a*b
+    note: str = ""
+
+    def key(self) -> tuple:
+        return (self.group, self.label)
+
+
+def _mitch(n: int, w: int, signedness: str = "unsigned", unbiased: bool = False) -> dict:
+    return {"width": n, "w": w, "signedness": signedness, "unbiased": unbiased}
+
+
+def catalog(width: int = 8) -> list[Entry]:
+    """The default comparison at operand width ``width`` (integer units; bf16 is always 16 bits)."""
+    n = width
+    rows: list[Entry] = [
+        Entry("mul", f"Yosys a*b, {n}-bit unsigned", None, {"width": n, "signed": False}, exact=True,
+              baseline="yosys_mul", note="behavioural a*b, synth/yosys_mul.v"),
+        Entry("mul", f"mul {n}-bit unsigned", "mul", {"width": n}, exact=True),
+        Entry("mul", f"Yosys a*b, {n}-bit signed", None, {"width": n, "signed": True}, exact=True,
+              baseline="yosys_mul", note="behavioural a*b, synth/yosys_mul.v"),
+        Entry("mul", f"mul {n}-bit signed", "mul", {"width": n, "signed": True}, exact=True),
+        Entry("mul", f"Mitchell {n}-bit (w={n})", "mitchw", _mitch(n, n), note="w = width: plain Mitchell"),
+    ]
+    for w in (8, 6, 4, 3):
+        if w < n:
+            rows.append(Entry("mul", f"mitchw w{w} unsigned", "mitchw", _mitch(n, w)))
+    rows += [
+        Entry("mul", "mitchw w6 unbiased", "mitchw", _mitch(n, min(6, n), unbiased=True)),
+        Entry("mul", "mitchw w6 ones' complement", "mitchw", _mitch(n, min(6, n), "ones_complement")),
+        Entry("mul", "mitchw w6 sign-magnitude", "mitchw", _mitch(n, min(6, n), "sign_magnitude")),
+        Entry("mul", "shift_mul 4-bit code", "shift_mul", {"width": n, "code_bits": 4},
+              note="weights restricted to +-2^-j (exponential discretization)"),
+        Entry("mul", "shift_mul 4-bit code, signed", "shift_mul", {"width": n, "signed": True, "code_bits": 4}),
+    ]
+    oc = _mitch(n, min(6, n), "ones_complement")
+    rows += [
+        Entry("mac", f"mac {n}-bit signed", "mac", {"width": n, "signed": True}, exact=True),
+        Entry("mac", "mitchw_mac w6 (ones' complement)", "mitchw_mac", oc, error_from=("mitchw", oc)),
+        Entry("mac", "mitchw_mac w6 (sign-magnitude)", "mitchw_mac", _mitch(n, min(6, n), "sign_magnitude"),
+              error_from=("mitchw", _mitch(n, min(6, n), "sign_magnitude"))),
+        Entry("mac", "shift_mac 4-bit code", "shift_mac", {"width": n, "signed": True, "code_bits": 4},
+              error_from=("shift_mul", {"width": n, "signed": True, "code_bits": 4})),
+        Entry("mac", "bf16_mac (exact)", "bf16_mac", {}, error_from=("bf16_mul", {})),
+        Entry("mac", "bf16_mac Mitchell", "bf16_mac", {"multiplier": "mitchw", "w": 8},
+              error_from=("bf16_mul", {"multiplier": "mitchw", "w": 8})),
+        Entry("mac", "bf16_mac Mitch-w6", "bf16_mac", {"multiplier": "mitchw", "w": 6},
+              error_from=("bf16_mul", {"multiplier": "mitchw", "w": 6})),
+        Entry("bf16", "bf16_mul exact (fp32 product)", "bf16_mul", {}),
+        Entry("bf16", "bf16_mul exact (bf16 RNE product)", "bf16_mul", {"out_format": "bf16"}),
+        Entry("bf16", "bf16_mul Mitchell", "bf16_mul", {"multiplier": "mitchw", "w": 8}),
+        Entry("bf16", "bf16_mul Mitch-w6", "bf16_mul", {"multiplier": "mitchw", "w": 6}),
+        Entry("bf16", "bf16_mul Mitch-w6 (bf16 product)", "bf16_mul",
+              {"multiplier": "mitchw", "w": 6, "out_format": "bf16"}),
+        Entry("requant", "requant: shift (half_up)", "requant",
+              {"in_width": 32, "out_width": 8, "shift": 12, "rounding": "half_up"}),
+        Entry("requant", "requant: shift + bias + ReLU", "requant",
+              {"in_width": 32, "out_width": 8, "shift": 12, "rounding": "half_up", "relu": True,
+               "bias_width": 32}),
+        Entry("requant", "requant_mul: 16-bit scale x, shift", "requant_mul",
+              {"in_width": 32, "out_width": 8, "mult_bits": 16, "rounding": "half_up"},
+              note="fixed-point multiplier baseline (scale register input m)"),
+        Entry("conv", "conv_direct 2x2 (multiplications)", "conv_direct", {"d_width": n, "tile": 2}, exact=True),
+        Entry("conv", "adder_direct 2x2 (AdderNet, direct)", "adder_direct", {"d_width": n, "tile": 2}, exact=True),
+        Entry("conv", "wino_adder F(2x2,3x3) standard", "wino_adder", {"d_width": n, "tile": 2}),
+        Entry("conv", "wino_adder F(2x2,3x3) balanced", "wino_adder",
+              {"d_width": n, "tile": 2, "matrices": "balanced"}),
+    ]
+    return rows

@@ -1,0 +1,91 @@
+"""`hwgen compare` driver: evaluate the catalog rows in parallel and write the report files.
+
+Files written to the output folder: ``compare.md``, ``compare.csv``, ``compare.json``,
+``area_vs_error.png``, ``energy_vs_error.png``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Sequence
+
+from ..atomic import atomic_write_text
+from ..synth.cache import cache_root
+from ..sweep.executor import run_tasks
+from .catalog import Entry, catalog
+from .evaluate import Options, evaluate_entry, evaluate_extra
+from .plots import plot_cost_vs_error
+from .tables import csv_text, json_text, markdown
+
+__all__ = ["select_entries", "run_compare"]
+
+
+def select_entries(width: int, units: Sequence[str] | None, include_all: bool) -> list[Entry]:
+    """Catalog rows for ``units`` (all when None). A requested unit that the catalog does not name gets
+    its ``demo`` configurations (or its defaults) in group "other"; one not registered gets a row saying
+    so. ``include_all`` adds every registered unit the catalog misses."""
+    from ..registry import all_units
+
+    rows = catalog(width)
+    registered = {u.name: u for u in all_units()}
+    named = {e.unit or e.baseline for e in rows}
+    wanted = list(units) if units else None
+    if wanted is not None:
+        rows = [e for e in rows if (e.unit or e.baseline) in wanted]
+    extra_units = [u for u in (wanted or []) if u not in named]
+    if include_all:
+        extra_units += [u for u in registered if u not in named and u not in extra_units]
+    for name in extra_units:
+        unit = registered.get(name)
+        if unit is None:
+            rows.append(Entry("other", name, name))  # evaluates to "not registered"
+            continue
+        for cfg in unit.demo or ({},):
+            label = unit.module_name(unit.resolve(cfg)) if _resolves(unit, cfg) else name
+            rows.append(Entry("other", label, name, dict(cfg)))
+    return rows
+
+
+def _resolves(unit, cfg) -> bool:
+    try:
+        unit.resolve(cfg)
+        return True
+    except ValueError:
+        return False
+
+
+def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Sequence[tuple[str, str]] = (),
+                out: str | Path = "out/compare", jobs: int | None = None, scheduler: str | None = None,
+                include_all: bool = False, command: str = "hwgen compare", progress: bool = True) -> dict:
+    """Evaluate, write the files, return ``{"rows": [...], "files": [...], "failed": n}``."""
+    from ..synth.yosys import yosys_version
+
+    opts = dataclasses.replace(opts, cache_dir=str(cache_root()),
+                               liberty=str(Path(opts.liberty).resolve()) if opts.liberty else None)
+    version = yosys_version()  # also checks Yosys works before any worker starts
+    entries = select_entries(opts.width, units, include_all)
+    tasks = [(e, opts) for e in entries]
+    results = run_tasks(evaluate_entry, tasks, jobs=jobs, scheduler=scheduler, desc="compare", progress=progress)
+    extra_results = run_tasks(evaluate_extra, [(p, t, opts) for p, t in extras], jobs=jobs, scheduler=scheduler,
+                              desc="extra", progress=progress) if extras else []
+    rows = []
+    for e, (ok, value) in zip(entries, results):
+        rows.append(value if ok else {"group": e.group, "label": e.label, "unit": e.unit or e.baseline,
+                                      "params": dict(e.params), "status": "failed", "reason": str(value)})
+    for (p, t), (ok, value) in zip(extras, extra_results):
+        rows.append(value if ok else {"group": "extra", "label": f"{t} ({Path(p).name})", "unit": None,
+                                      "params": {}, "status": "failed", "reason": str(value)})
+    meta = {"command": command, "width": opts.width, "yosys_version": version, "stream": opts.stream,
+            "ops": opts.ops, "seed": opts.seed, "fpga": opts.fpga,
+            "liberty": Path(opts.liberty).name if opts.liberty else None}
+    folder = Path(out)
+    files = [atomic_write_text(folder / "compare.md", markdown(rows, meta)),
+             atomic_write_text(folder / "compare.csv", csv_text(rows)),
+             atomic_write_text(folder / "compare.json", json_text(rows, meta))]
+    for cost, label, name in (("area_ge", "area (NAND2 gate-equivalents)", "area_vs_error.png"),
+                              ("energy_proxy", "energy proxy (GE*toggle/op)", "energy_vs_error.png")):
+        p = plot_cost_vs_error(rows, cost, label, folder / name)
+        if p is not None:
+            files.append(p)
+    return {"rows": rows, "files": files, "failed": sum(r["status"] == "failed" for r in rows)}

@@ -1,0 +1,104 @@
+"""Run independent tasks in parallel: local processes by default, a Dask cluster when given one.
+
+One task's exception never sinks the others: each outcome is ``(ok, value_or_message)``, in input order.
+A tqdm progress bar (on stderr) counts finished tasks.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import sys
+import traceback
+from typing import Any, Callable, Sequence
+
+from ..toolchain import ToolError
+
+__all__ = ["run_tasks", "default_jobs", "TaskFailure"]
+
+
+class TaskFailure(str):
+    """The message of a failed task (a str, so it serialises anywhere)."""
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _guard(fn: Callable, item: Any):
+    """Run ``fn(item)`` and turn any exception into a one-paragraph message (picklable)."""
+    try:
+        return True, fn(item)
+    except Exception as e:  # noqa: BLE001 - reported per task, by design
+        tb = traceback.extract_tb(e.__traceback__)
+        where = f" [{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}]" if tb else ""
+        return False, TaskFailure(f"{type(e).__name__}: {e}{where}")
+
+
+class _Guarded:
+    """Picklable ``item -> _guard(fn, item)`` (a lambda would not cross process boundaries)."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, item):
+        return _guard(self.fn, item)
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="task", file=sys.stderr, disable=not enabled, leave=False)
+
+
+def run_tasks(fn: Callable, items: Sequence, *, jobs: int | None = None, scheduler: str | None = None,
+              desc: str = "tasks", progress: bool = True) -> list[tuple[bool, Any]]:
+    """``[(ok, result or failure message), ...]`` for ``fn(item)`` over ``items``, in order.
+
+    ``scheduler``: address of a Dask distributed scheduler (``tcp://host:port``); otherwise ``jobs``
+    local processes (default: the usable cores; 1 runs in this process, handy for debugging).
+    """
+    guarded = _Guarded(fn)
+    results: list = [None] * len(items)
+    if not items:
+        return []
+    with _progress(len(items), desc, progress) as bar:
+        if scheduler:
+            _run_dask(guarded, items, scheduler, results, bar)
+        elif (jobs or default_jobs()) == 1 or len(items) == 1:
+            for i, item in enumerate(items):
+                results[i] = guarded(item)
+                bar.update()
+        else:
+            with cf.ProcessPoolExecutor(max_workers=min(jobs or default_jobs(), len(items))) as pool:
+                futures = {pool.submit(guarded, item): i for i, item in enumerate(items)}
+                for fut in cf.as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        results[i] = fut.result()
+                    except Exception as e:  # noqa: BLE001 - a worker process died
+                        results[i] = (False, TaskFailure(f"worker failed: {type(e).__name__}: {e}"))
+                    bar.update()
+    return results
+
+
+def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ToolError("--scheduler needs Dask distributed (pip install 'dask[distributed]')") from None
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError) as e:
+        raise ToolError(f"Cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    try:
+        futures = client.map(guarded, list(items), pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in as_completed(futures):
+            i = index[fut.key]
+            try:
+                results[i] = fut.result()
+            except Exception as e:  # noqa: BLE001 - a worker died or the task could not run
+                results[i] = (False, TaskFailure(f"dask task failed: {type(e).__name__}: {e}"))
+            bar.update()
+    finally:
+        client.close()
