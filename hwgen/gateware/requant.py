@@ -10,19 +10,11 @@ from amaranth.hdl import Const, Module, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .args import check_int
 from .pipeline import delay
 from .rounding import ROUNDING_MODES, RoundingShifter, Saturator
 
 __all__ = ["Requantizer", "MulRequantizer"]
-
-
-def _int(what: str, value, lo: int, hi: int | None = None) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    if value < lo or (hi is not None and value > hi):
-        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{what} must be an integer {allowed}, not {value}")
-    return value
 
 
 class _RequantBase(wiring.Component):
@@ -30,14 +22,14 @@ class _RequantBase(wiring.Component):
 
     def __init__(self, in_width, out_width, shift, rounding, relu, bias_width, pipeline, max_shift,
                  extra_ports):
-        self.in_width = _int("Input width", in_width, 2)
-        self.out_width = _int("Output width", out_width, 1 if relu else 2, in_width)
-        self.shift = _int("Shift", shift, 0, max_shift)
+        self.in_width = check_int("Input width", in_width, 2)
+        self.out_width = check_int("Output width", out_width, 1 if relu else 2, in_width)
+        self.shift = check_int("Shift", shift, 0, max_shift)
         if rounding not in ROUNDING_MODES:
             raise ValueError(f"Rounding must be one of {', '.join(ROUNDING_MODES)}, not {rounding!r}")
         self.rounding, self.relu = rounding, bool(relu)
-        self.bias_width = _int("Bias width", bias_width, 0)
-        self.pipeline = _int("Pipeline", pipeline, 0)
+        self.bias_width = check_int("Bias width", bias_width, 0)
+        self.pipeline = check_int("Pipeline", pipeline, 0)
         ports = {"x": In(signed(in_width))}
         if bias_width:
             ports["bias"] = In(signed(bias_width))
@@ -118,8 +110,8 @@ class MulRequantizer(_RequantBase):
 
     def __init__(self, in_width: int, out_width: int, mult_bits: int, multiplier: int, shift: int,
                  rounding: str, relu: bool, bias_width: int = 0, pipeline: int = 0):
-        self.mult_bits = _int("Multiplier width", mult_bits, 1)
-        self.multiplier = _int("Multiplier", multiplier, 0, (1 << mult_bits) - 1)
+        self.mult_bits = check_int("Multiplier width", mult_bits, 1)
+        self.multiplier = check_int("Multiplier", multiplier, 0, (1 << mult_bits) - 1)
         extra = {"m": In(unsigned(mult_bits))} if multiplier == 0 else {}
         super().__init__(in_width, out_width, shift, rounding, relu, bias_width, pipeline,
                          max_shift=in_width + mult_bits, extra_ports=extra)

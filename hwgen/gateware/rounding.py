@@ -8,16 +8,11 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .args import check_int
+
 __all__ = ["ROUNDING_MODES", "RoundingShifter", "Saturator"]
 
 ROUNDING_MODES = ("floor", "half_up", "half_even", "half_away")
-
-
-def _check_width(what: str, value, minimum: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    if value < minimum:
-        raise ValueError(f"{what} must be an integer >= {minimum}, not {value}")
 
 
 class RoundingShifter(wiring.Component):
@@ -45,10 +40,8 @@ class RoundingShifter(wiring.Component):
     """
 
     def __init__(self, width: int, shift: int, rounding: str):
-        _check_width("Width", width, 1)
-        _check_width("Shift", shift, 0)
-        if shift > width:
-            raise ValueError(f"Shift must be an integer in 0..{width} (the input width), not {shift}")
+        check_int("Width", width, 1)
+        check_int("Shift", shift, 0, width)
         if rounding not in ROUNDING_MODES:
             raise ValueError(f"Rounding must be one of {', '.join(ROUNDING_MODES)}, not {rounding!r}")
         self.width, self.shift, self.rounding = width, shift, rounding
@@ -92,8 +85,8 @@ class Saturator(wiring.Component):
     """
 
     def __init__(self, width: int, out_width: int, relu: bool):
-        _check_width("Width", width, 1)
-        _check_width("Output width", out_width, 1 if relu else 2)
+        check_int("Width", width, 1)
+        check_int("Output width", out_width, 1 if relu else 2)
         self.width, self.out_width, self.relu = width, out_width, bool(relu)
         out_shape = unsigned(out_width) if relu else signed(out_width)
         super().__init__({"x": In(signed(width)), "y": Out(out_shape)})

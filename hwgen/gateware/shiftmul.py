@@ -10,18 +10,10 @@ from amaranth.hdl import Module, Mux, Shape, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .args import check_int
 from .pipeline import delay
 
 __all__ = ["ShiftMultiplier", "ShiftMAC", "shift_product_width"]
-
-
-def _int(what: str, value, lo: int, hi: int | None = None) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    if value < lo or (hi is not None and value > hi):
-        allowed = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{what} must be an integer {allowed}, not {value}")
-    return value
 
 
 def shift_product_width(width: int, code_bits: int) -> int:
@@ -53,9 +45,9 @@ class ShiftMultiplier(wiring.Component):
     """
 
     def __init__(self, width: int, is_signed: bool, code_bits: int, pipeline: int = 0):
-        self.width = _int("Width", width, 2)
-        self.code_bits = _int("Code bits", code_bits, 2, 6)
-        self.pipeline = _int("Pipeline", pipeline, 0)
+        self.width = check_int("Width", width, 2)
+        self.code_bits = check_int("Code bits", code_bits, 2, 6)
+        self.pipeline = check_int("Pipeline", pipeline, 0)
         self.is_signed = bool(is_signed)
         super().__init__({"a": In(_operand(width, is_signed)), "b": In(unsigned(code_bits)),
                           "p": Out(signed(shift_product_width(width, code_bits)))})
@@ -95,10 +87,10 @@ class ShiftMAC(wiring.Component):
     """
 
     def __init__(self, width: int, is_signed: bool, code_bits: int, acc_width: int, pipeline: int = 0):
-        self.width = _int("Width", width, 2)
-        self.code_bits = _int("Code bits", code_bits, 2, 6)
-        self.acc_width = _int("Accumulator width", acc_width, shift_product_width(width, code_bits))
-        self.pipeline = _int("Pipeline", pipeline, 0)
+        self.width = check_int("Width", width, 2)
+        self.code_bits = check_int("Code bits", code_bits, 2, 6)
+        self.acc_width = check_int("Accumulator width", acc_width, shift_product_width(width, code_bits))
+        self.pipeline = check_int("Pipeline", pipeline, 0)
         self.is_signed = bool(is_signed)
         super().__init__({"a": In(_operand(width, is_signed)), "b": In(unsigned(code_bits)),
                           "en": In(1), "clr": In(1), "acc": Out(signed(acc_width))})

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .intops import as_ints, wrap
+from .intmul import mac_model
+from .intops import as_ints
 
 __all__ = ["shift_emax", "shift_weight_value", "shift_mul_model", "shift_mac_model"]
 
@@ -56,17 +57,9 @@ def shift_mul_model(params, vec):
 
 def shift_mac_model(params, vec):
     """Accumulator after each clock step of the MAC protocol over shift products (signed, wrapping at
-    ``acc_width``): a cumulative sum of the enabled products, restarted at each ``en & clr`` step."""
-    n = len(vec["a"])
-    acc_w = params["acc_width"]
+    ``acc_width``): the exact MAC's model fed with the products times 1."""
     products = _products(params, vec["a"], vec["b"])
-    bits = params["width"] + shift_emax(params["code_bits"]) + 2 + max(n, 1).bit_length()
-    terms = as_ints(products, bits)
-    en = np.asarray(vec["en"]).astype(bool)
-    clr = np.asarray(vec["clr"]).astype(bool) & en
-    terms = np.where(en, terms, 0).astype(terms.dtype)
-    cs = np.cumsum(terms)
-    before = np.concatenate([np.zeros(1, dtype=cs.dtype), cs[:-1]])  # sum before step i
-    last_reset = np.maximum.accumulate(np.where(clr, np.arange(n), -1))
-    base = np.where(last_reset >= 0, before[np.maximum(last_reset, 0)], 0).astype(cs.dtype)
-    return {"acc": wrap(cs - base, acc_w, True)}
+    as_mac = {"width": params["width"] + 1 + shift_emax(params["code_bits"]), "signed": True,
+              "acc_width": params["acc_width"]}
+    ones = np.ones(len(products), dtype=np.int64)
+    return mac_model(as_mac, {"a": products, "b": ones, "en": vec["en"], "clr": vec["clr"]})
