@@ -16,7 +16,7 @@ import numpy as np
 from ..params import ParamError
 from .catalog import Entry
 
-__all__ = ["Options", "evaluate_entry", "evaluate_extra", "METRICS"]
+__all__ = ["Options", "evaluate_entry", "evaluate_extra", "error_fields", "METRICS"]
 
 METRICS = ("mre", "bias", "wcre", "mae", "wce", "mse", "ep")
 #: Vectors for sampled error metrics (spaces above 2^24 vectors); exhaustive below.
@@ -57,7 +57,7 @@ def _fpga_fields(design, opts: Options) -> dict:
     return {"fpga": opts.fpga, "lut": d["lut"], "carry": d["carry"], "fpga_dff": d["dff"]}
 
 
-def _error_fields(unit_name: str, params: dict) -> dict:
+def error_fields(unit_name: str, params: dict) -> dict:
     from ..error import EXHAUSTIVE_ERROR_LIMIT, characterise
     from ..registry import get_unit
 
@@ -145,11 +145,11 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         row.update(_exact_fields())
     elif entry.error_from:
         if entry.error_from[0] in names:
-            row.update(_error_fields(*entry.error_from))
+            row.update(error_fields(*entry.error_from))
         else:
             row["error_set"] = f"{entry.error_from[0]} is not registered"
     elif unit.error is not None:
-        row.update(_error_fields(unit.name, params))
+        row.update(error_fields(unit.name, params))
     if entry.group == "conv":
         from ..units.winograd import outputs_per_tile
         k = outputs_per_tile(unit.name, params)

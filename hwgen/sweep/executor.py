@@ -93,7 +93,7 @@ def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
     try:
         futures = client.map(guarded, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             i = index[fut.key]
             try:
                 results[i] = fut.result()

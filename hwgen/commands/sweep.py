@@ -1,0 +1,37 @@
+"""`hwgen sweep SPEC.toml`: a grid of units and parameters, evaluated in parallel and cached."""
+
+import sys
+from pathlib import Path
+
+from ..params import ParamError
+from ..sweep import load_spec, run_sweep
+
+NAME = "sweep"
+HELP = "evaluate a grid of unit configurations (generate, verify, synth, energy, error) in parallel"
+
+
+def add_arguments(p):
+    p.add_argument("spec", help="sweep specification (TOML; see docs/synthesis.md)")
+    p.add_argument("--out", default=None, help="output folder (default out/sweep/<spec name>)")
+    p.add_argument("--jobs", type=int, default=None, help="local parallel processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask distributed scheduler address (tcp://HOST:PORT) instead of local processes")
+    p.add_argument("--no-cache", action="store_true", help="redo every configuration")
+
+
+def run(args):
+    if args.jobs is not None and args.jobs < 1:
+        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    spec = load_spec(args.spec)
+    out = args.out or Path("out") / "sweep" / spec.name
+    res = run_sweep(spec, out=out, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
+                    command="hwgen sweep " + " ".join(sys.argv[2:]))
+    rows = res["rows"]
+    print(f"{len(rows)} configurations: {len(rows) - res['failed']} ok ({res['cached']} from cache), "
+          f"{res['failed']} failed")
+    for r in rows:
+        if r["status"] != "ok":
+            print(f"  failed #{r['index']} {r['unit']} {r['params']}: {r['reason']}")
+    for f in res["files"]:
+        print(f)
+    return 1 if res["failed"] else 0
