@@ -47,16 +47,28 @@ def _array(values, n) -> np.ndarray:
     return np.asarray(as_ints(np.array(sorted(set(values)), dtype=object), n + 1)).astype(np.int64)
 
 
+#: Above this width the directed set keeps every pattern only at selected leading-one positions, so its
+#: cross product stays near 10^5 pairs (all positions at 32 bits would be over 3 * 10^5).
+DIRECTED_ALL_POSITIONS = 16
+
+
 def directed_operands(p) -> np.ndarray:
     """Corner operands: zero, one, -1 and the most negative value, powers of two and their neighbours,
     all-ones fractions (every kept bit set, with and without dropped bits below), the worst case
     f = 0.5 (0b11 followed by zeros), and the edge k = w - 1 / k = w where truncation starts."""
     n, w = p["width"], p["w"]
     lo, hi = int_bounds(n, _signed(p))
-    vals = set(corner_ints(n, _signed(p)).tolist())
-    for k in range(n):
-        for v in (3 << k >> 1 if k else 1, ((1 << w) - 1) << k, ((1 << (w + 1)) - 1) << k,
-                  (((1 << w) - 1) << k) | ((1 << k) - 1), (1 << k) | 1):
+    vals = {0, 1, -1, 2, 3, lo, lo + 1, hi, hi - 1}
+    if n <= DIRECTED_ALL_POSITIONS:
+        vals.update(corner_ints(n, _signed(p)).tolist())
+        positions = range(n)
+    else:
+        positions = sorted({0, 1, 2, 3, n // 2 - 1, n // 2, n - 3, n - 2, n - 1}
+                           | {k for k in range(w - 3, w + 3) if 0 <= k < n})
+    for k in positions:
+        for v in ((1 << k), (1 << k) - 1, (1 << k) + 1, (1 << (k + 1)) - 1, 3 << k >> 1 if k else 1,
+                  ((1 << w) - 1) << k, ((1 << (w + 1)) - 1) << k, (((1 << w) - 1) << k) | ((1 << k) - 1),
+                  (1 << k) | 1):
             vals.update((v, -v))
     return _array([v for v in vals if lo <= v <= hi], n)
 
