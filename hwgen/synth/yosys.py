@@ -68,9 +68,10 @@ def _log_error(log: Path) -> str:
         m = re.match(r"^-- Running command `(.*)' --$", line)
         if m:
             command = m.group(1)
-        if line.startswith("ERROR:"):
+        if "ERROR:" in line:  # "ERROR: ..." or "file.v:2: ERROR: ..."
             where = f" (in `{command}`)" if command else ""
-            return line[len("ERROR:"):].strip() + where
+            before, _, message = line.partition("ERROR:")
+            return (before.strip() + " " if before.strip() else "") + message.strip() + where
     return "no ERROR line in the log; last line: " + (text.strip().splitlines() or [""])[-1][:200]
 
 

