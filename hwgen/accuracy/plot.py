@@ -17,9 +17,11 @@ _STYLE = {  # family/operand group -> (label, marker, colour)
 }
 #: Lower edge of the accuracy axis; points below it are listed in a note instead.
 FLOOR = 80
-_LABELLED = {"int8", "mitchw3_8_sm", "mitchw6_8_sm", "mitchw8_8_sm", "mitchw6_16_sm", "mitchw3_16_oc",
-             "bf16", "bf16_mitchw6", "exp2", "exp3", "exp4", "lin3", "lin4", "adder_direct",
-             "adder_wino_standard", "adder_wino_balanced", "mitchw4_8_oc"}
+#: Points named on the plot, with the label offset in points (the rest stay anonymous in their group).
+_LABELLED = {"int8": (4, 6), "mitchw3_8_sm": (-10, -12), "mitchw6_8_sm": (-30, 8), "mitchw6_8_u": (-20, -12),
+             "mitchw6_16_sm": (4, 6), "mitchw3_16_sm": (-72, -3), "bf16": (-8, 7), "bf16_mitchw6": (6, -11),
+             "exp3": (4, 3), "exp4": (4, 3), "lin3": (4, 3), "lin4": (4, -9), "adder_direct": (4, -10),
+             "adder_wino_standard": (4, 5), "adder_wino_balanced": (4, 3)}
 
 
 def _group(r) -> str:
@@ -53,7 +55,7 @@ def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "")
         n += 1
         if r["variant"] in _LABELLED:
             ax.annotate(r["variant"], (e["energy_per_mac"], 100 * r["top1"]), fontsize=7,
-                        xytext=(4, 3), textcoords="offset points")
+                        xytext=_LABELLED[r["variant"]], textcoords="offset points")
     fp32 = next((r for r in recs if r["variant"] == "fp32" and r.get("status") == "ok"), None)
     if fp32:
         ax.axhline(100 * fp32["top1"], ls="--", lw=0.8, color="grey", label="fp32 CNN (no MAC unit)")
@@ -65,7 +67,7 @@ def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "")
         ax.text(0.01, 0.01, f"below {FLOOR}%: " + ", ".join(below), transform=ax.transAxes, fontsize=7,
                 va="bottom", color="dimgrey", wrap=True)
     ax.grid(True, which="both", lw=0.3, alpha=0.5)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="center right")
     ax.set_title(title or "Bit-exact accuracy vs energy proxy of each MAC type", fontsize=10)
     fig.tight_layout()
     path = Path(path)

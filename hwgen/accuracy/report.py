@@ -52,11 +52,16 @@ def _bn(by) -> list[str]:
             continue
         ls = r.get("layer_scale", {})
         rows.append([f"`{name}`", pct(r.get("product_bias"), True)]
-                    + [f"{ls[k]['slope']:.4f} / {ls[k]['residual']:.4f}" if k in ls else "-"
-                       for k in ("conv1", "conv2", "fc")]
-                    + [pct(r["top1"]), pct(r["top1_bn_recomputed"])])
-    return _table(["variant", "product bias %", "conv1 slope / residual", "conv2 slope / residual",
-                   "fc slope / residual", "top-1 % BN kept", "top-1 % BN recomputed"], rows)
+                    + [_fit(ls.get(k)) for k in ("conv1", "conv2", "fc")]
+                    + [_fit(r.get("logits_vs_fp32")), _fit(r.get("logits_vs_fp32_bn_recomputed")),
+                       pct(r["top1"]), pct(r["top1_bn_recomputed"])])
+    return _table(["variant", "product bias %", "conv1", "conv2", "fc", "logits vs fp32, BN kept",
+                   "logits vs fp32, BN recomputed", "top-1 % BN kept", "top-1 % BN recomputed"], rows)
+
+
+def _fit(f) -> str:
+    """A (slope, residual) fit as 'slope / residual'."""
+    return f"{f['slope']:.3f} / {f['residual']:.3f}" if f else "-"
 
 
 def _weights(by) -> list[str]:
@@ -88,9 +93,12 @@ def markdown(recs: list[dict]) -> str:
              "fp32 run of the same trained model):", "", *_main(recs)]
     for title, lines in (("Mitch-w: top-1 delta vs fp32 (percentage points) by kept bits, operand width and "
                           "signedness:", _mitchw_grid(by)),
-                         ("Batch normalisation and the Mitch-w bias (8-bit operands): slope of the approximate "
-                          "accumulators against the exact ones on the same inputs, and the residual left after "
-                          "that scale (relative rms):", _bn(by)),
+                         ("Batch normalisation and the Mitch-w bias (8-bit operands). Each cell is "
+                          "'slope / residual': the least-squares slope of the approximate values against the "
+                          "reference and the relative rms error left after that scale. conv1, conv2, fc: the "
+                          "layer's accumulators against exact products on the same inputs; logits: against the "
+                          "fp32 network, with the trained BN statistics kept or re-estimated on the "
+                          "approximate network:", _bn(by)),
                          ("Weight discretization (8-bit activations, shift requantization):", _weights(by)),
                          ("AdderNets (conv2 through adder_direct / wino_adder; conv1 and fc int8):", _adders(by))):
         if lines:
