@@ -134,7 +134,7 @@ def mac_directed_steps(fmt: Format, acc_man_bits: int) -> dict:
         (0, one, 1, 0),                    # (-0) + (+0) = +0
         (tiny, half or one, 1, 1),         # a product below 2^emin: flushed with ftz
         (1, one, 1, 1),                    # a subnormal operand: zero with ftz
-        (1 | sign, big, 1, 0),
+        (1 | sign, big, 1, 0),             # -subnormal * largest: -0 with ftz, a small normal without
         (big, big, 1, 1),                  # product overflow -> +inf
         (one, one, 1, 0),                  # inf + 1 = inf
         (big | sign, big, 1, 0),           # inf + (-inf) = NaN
