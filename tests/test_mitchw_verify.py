@@ -158,3 +158,16 @@ def test_block_parameter_errors():
         AntilogShifter(5, 2, 4)
     with pytest.raises(ValueError, match=r"^Mitch-w MAC acc_width must be at least 2\*width = 16, not 12$"):
         MitchWMAC(8, 6, "unsigned", False, 12)
+
+
+@needs_verilator
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [w for w in range(2, 33) if w not in (8, 12, 16, 32)])
+def test_every_width(width, seed, build_root):
+    """Widths that are not powers of two take the padded normaliser and, in ones' complement, the count
+    fix-up for x = -1: every width from 2 to 32, six configurations each (exhaustive where small)."""
+    ws = [min(width, w) for w in (6, 2, 8, width, 3, width - 1 if width > 2 else 2)]
+    configs = [{"w": w, "signedness": s, "unbiased": u} for (s, u), w in zip(MODES, ws)]
+    unit = bundle(f"mitchw_b{width}_every_width", width, configs)
+    vectors = "exhaustive" if width <= 10 else 20_000
+    _check(verify(unit, vectors=vectors, seed=seed, build_root=build_root), min(1 << (2 * width), 20_000))
