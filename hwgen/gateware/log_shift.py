@@ -65,41 +65,60 @@ def normalise(m: Module, x: Value, frac_bits: int, name: str = "norm"):
     return count, frac, y[n - 1]
 
 
-def antilog_shift(m: Module, value: Value, shift: Value, out_width: int, fill: Value | int = 0,
-                  name: str = "antilog") -> Value:
-    """Add an antilog shifter to ``m``; returns ``floor(value * 2^(out_width - len(value)) / 2^shift)``
-    as ``out_width`` bits, every position the value does not occupy reading ``fill``.
+_FILL, _PAD = object(), object()  # markers: positions that can only hold the fill, or the pad
 
-    See :class:`AntilogShifter`.
+
+def antilog_shift(m: Module, value: Value, shift: Value, out_width: int, fill: Value | int = 0,
+                  pad: Value | int | None = None, name: str = "antilog", with_dropped: bool = False):
+    """Add an antilog shifter to ``m``; returns ``floor(V / 2^shift)`` as ``out_width`` bits, where V is
+    ``value`` placed with its top bit at bit ``out_width - 1``, ``pad`` in the positions below it (default:
+    ``fill``) and ``fill`` in every position above (which is what a right shift brings in).
+
+    With ``with_dropped``, returns ``(p, dropped)``: ``dropped`` is the OR of every bit that fell below
+    bit 0, i.e. whether the floor discarded anything (a sticky bit). See :class:`AntilogShifter`.
     """
     n = out_width
     base = n - len(value)
     fill = Value.cast(fill)
+    pad = fill if pad is None else Value.cast(pad)
     if not isinstance(value, Signal):
         # Each output bit slices the value: slicing an expression would repeat it per bit.
         named = Signal(len(value), name=f"{name}_value")
         m.d.comb += named.eq(value)
         value = named
-    # bits[i] is the Value at output position i, or None where only the fill can be.
-    bits = [None] * base + [value[i] for i in range(len(value))]
+
+    def resolve(b):
+        return fill if b is _FILL else pad if b is _PAD else b
+
+    def matters(b):  # can this position hold a 1 that counts as dropped?
+        return not (b is _PAD and isinstance(pad, Const) and pad.value == 0)
+
+    # bits[i] is the Value at output position i, or a marker where only the fill or the pad can be.
+    bits = [_PAD] * base + [value[i] for i in range(len(value))]
+    dropped = []
     for j in range(len(shift)):
         s = 1 << j
         if s >= n:
             # Any shift this large moves every bit below 0: only the fill remains.
             sel = shift[j:].any()
-            bits = [None if b is None else Mux(sel, fill, b) for b in bits]
+            dropped += [sel & resolve(b) for b in bits if matters(b)]
+            bits = [_FILL if b is _FILL else Mux(sel, fill, resolve(b)) for b in bits]
             break
+        dropped += [shift[j] & resolve(b) for b in bits[:s] if matters(b)]
         nxt = []
         for i in range(n):
-            keep, take = bits[i], bits[i + s] if i + s < n else None
-            if keep is None and take is None:
-                nxt.append(None)
+            keep, take = bits[i], bits[i + s] if i + s < n else _FILL
+            if keep is take and (keep is _FILL or keep is _PAD):
+                nxt.append(keep)
                 continue
             bit = Signal(name=f"{name}{s}_{i}")
-            m.d.comb += bit.eq(Mux(shift[j], fill if take is None else take, fill if keep is None else keep))
+            m.d.comb += bit.eq(Mux(shift[j], resolve(take), resolve(keep)))
             nxt.append(bit)
         bits = nxt
-    return Cat(*(fill if b is None else b for b in bits))
+    p = Cat(*(resolve(b) for b in bits))
+    if not with_dropped:
+        return p
+    return p, (Cat(*dropped).any() if dropped else Const(0, 1))
 
 
 class Normaliser(wiring.Component):

@@ -142,14 +142,21 @@ class MitchW(wiring.Component):
         else:
             neg = Signal(name="negative")
             m.d.comb += neg.eq((sign_a ^ sign_b) & ~zero)
-            # A named signal: the shifter slices it bit by bit, and slicing an expression repeats it.
-            mant_signed = Signal(fb + 1, name="mantissa")
-            m.d.comb += mant_signed.eq((mant & (~zero).replicate(fb + 1)) ^ neg.replicate(fb + 1))
-            p = antilog_shift(m, mant_signed, shift, 2 * dw, fill=neg)  # ~P when negative
-            if mode == "sign_magnitude":
-                m.d.comb += product.eq(p + neg)  # ~P + 1 = -P
-            else:
+            mant_signed = Signal(fb + 1, name="mantissa")  # named: the shifter slices it bit by bit
+            if mode == "ones_complement":
+                # ~P is the shift of ~V with ones shifted in.
+                m.d.comb += mant_signed.eq((mant ^ neg.replicate(fb + 1)) & (~zero).replicate(fb + 1))
+                p = antilog_shift(m, mant_signed, shift, 2 * dw, fill=neg)
                 m.d.comb += product.eq(Cat(p, neg.replicate(2 * self.width - 2 * dw)))
+            else:
+                # -P = floor(-V / 2^t) + (anything dropped): shift -V (w+1 bits, sign bits above as the
+                # fill, zeros below), then add the sticky bit. It can only be set when P < 2^w, where the
+                # sum stays in the low w-1 bits: a (w-1)-bit incrementer, not a 2N-bit negation.
+                m.d.comb += mant_signed.eq(((mant & (~zero).replicate(fb + 1)) ^ neg.replicate(fb + 1)) + neg)
+                p, dropped = antilog_shift(m, mant_signed, shift, 2 * dw, fill=neg, pad=0, with_dropped=True)
+                low = Signal(fb, name="product_low")
+                m.d.comb += low.eq(p[:fb] + (dropped & neg))
+                m.d.comb += product.eq(Cat(low, p[fb:]))
         m.d.comb += self.p.eq(delay(m, product, self.pipeline, "product"))
         return m
 
