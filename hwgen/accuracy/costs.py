@@ -46,15 +46,28 @@ def _synth(unit: str, params: Mapping[str, Any]) -> dict:
     return {k: d.get(k) for k in ("module", "energy_proxy", "energy_unit", "area_ge", "num_cells", "stream")}
 
 
+def _flow_version() -> str:
+    """Changes when the energy flow's definition does (then the figures here are measured again)."""
+    try:
+        from ..energy.measure import ENERGY_VERSION
+        from ..synth.yosys import yosys_version
+        return f"energy {ENERGY_VERSION}, {yosys_version()}"
+    except Exception as e:  # noqa: BLE001 - any failure just means "unknown": measure again
+        return f"unknown ({type(e).__name__})"
+
+
 def energy_for(variants: list[Variant], jobs: int = 2, log=None) -> dict[str, dict]:
     """variant name -> {energy_per_mac, area_ge, unit, module, ...} for every variant with an energy
     mapping whose synthesis succeeds."""
     cache = {}
+    version = _flow_version()
     if CACHE.exists():
         try:
             cache = json.loads(CACHE.read_text())
         except ValueError:
             cache = {}
+    if cache.get("_version") != version:
+        cache = {"_version": version}
     wanted = {_key(v.energy[0], v.energy[1]): v.energy[:2] for v in variants if v.energy}
     todo = [k for k in wanted if k not in cache or "error" in cache[k]]
     if todo and log:

@@ -18,8 +18,8 @@ _STYLE = {  # family/operand group -> (label, marker, colour)
 #: Lower edge of the accuracy axis; points below it are listed in a note instead.
 FLOOR = 80
 #: Points named on the plot, with the label offset in points (the rest stay anonymous in their group).
-_LABELLED = {"int8": (4, 6), "mitchw3_8_sm": (-10, -12), "mitchw6_8_sm": (-30, 8), "mitchw6_8_u": (-20, -12),
-             "mitchw6_16_sm": (4, 6), "mitchw3_16_sm": (-72, -3), "bf16": (-8, 7), "bf16_mitchw6": (6, -11),
+_LABELLED = {"int8": (-30, 7), "mitchw3_8_sm": (-10, -12), "mitchw6_8_sm": (-30, 8), "mitchw6_8_u": (-20, -12),
+             "mitchw6_16_sm": (8, 5), "mitchw3_16_sm": (-72, -3), "bf16": (-8, 7), "bf16_mitchw6": (6, -11),
              "exp3": (4, 3), "exp4": (4, 3), "lin3": (4, 3), "lin4": (4, -9), "adder_direct": (4, -10),
              "adder_wino_standard": (4, 5), "adder_wino_balanced": (4, 3)}
 

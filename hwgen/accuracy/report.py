@@ -85,6 +85,17 @@ def _adders(by) -> list[str]:
                    "bit-exact top-1 %", "top-1 % with BN2 recomputed"], rows) if rows else []
 
 
+def _energy(recs) -> list[str]:
+    rows = []
+    for r in recs:
+        e = r.get("energy")
+        if r.get("status") == "ok" and e:
+            rows.append([f"`{r['variant']}`", f"`{e['module']}`", f"{e['area_ge']:.0f}", str(e["macs_per_op"]),
+                         f"{e['energy_per_mac']:.1f}", pct(r["top1"])])
+    return _table(["variant", "synthesized unit", "area (GE)", "MACs per unit operation",
+                   "energy proxy per MAC (GE*toggle)", "top-1 %"], rows) if rows else []
+
+
 def markdown(recs: list[dict]) -> str:
     """Every table, separated by blank lines, headed by one line naming it."""
     by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
@@ -100,7 +111,9 @@ def markdown(recs: list[dict]) -> str:
                           "fp32 network, with the trained BN statistics kept or re-estimated on the "
                           "approximate network:", _bn(by)),
                          ("Weight discretization (8-bit activations, shift requantization):", _weights(by)),
-                         ("AdderNets (conv2 through adder_direct / wino_adder; conv1 and fc int8):", _adders(by))):
+                         ("AdderNets (conv2 through adder_direct / wino_adder; conv1 and fc int8):", _adders(by)),
+                         ("Energy proxy of each MAC type (`hwgen synth UNIT --json`, generic gates, CNN operand "
+                          "stream), per equivalent multiply-accumulate:", _energy(recs))):
         if lines:
             parts += ["", title, "", *lines]
     pending = [r for r in recs if r.get("status") == "pending"]
