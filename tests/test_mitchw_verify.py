@@ -113,6 +113,33 @@ def test_amaranth_sim_mac():
     assert [g[0] for g in got] == want
 
 
+def test_antilog_shift_pad_and_dropped():
+    from amaranth.hdl import Module
+    from amaranth.lib import wiring
+    from amaranth.lib.wiring import In, Out
+
+    from hwgen.gateware.log_shift import antilog_shift
+
+    class Shift(wiring.Component):
+        value: In(4)
+        shift: In(3)
+        fill: In(1)
+        p: Out(6)
+        dropped: Out(1)
+
+        def elaborate(self, platform):
+            m = Module()
+            p, dropped = antilog_shift(m, self.value, self.shift, 6, fill=self.fill, pad=0, with_dropped=True)
+            m.d.comb += [self.p.eq(p), self.dropped.eq(dropped)]
+            return m
+
+    vecs = [{"value": v, "shift": s, "fill": f} for v in range(16) for s in range(8) for f in (0, 1)]
+    for vec, (p, dropped) in zip(vecs, _simulate(Shift(), vecs, ["p", "dropped"])):
+        placed = (vec["value"] << 2) | ((((1 << 20) - 1) << 6) if vec["fill"] else 0)  # zeros below
+        assert p == (placed >> vec["shift"]) & 0x3F, vec
+        assert dropped == int(placed & ((1 << vec["shift"]) - 1) != 0), vec
+
+
 def test_shared_blocks_exhaustive():
     for width, frac_bits in ((1, 1), (5, 3), (8, 5), (6, 7)):
         got = _simulate(Normaliser(width, frac_bits), [{"x": x} for x in range(1 << width)],
