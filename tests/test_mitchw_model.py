@@ -10,8 +10,6 @@ from hwgen.models.mitchw import mitchw_mac_model, mitchw_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 
-MODES = ("unsigned", "ones_complement", "sign_magnitude")
-
 
 def P(a, b, *, width=8, w=6, signedness="unsigned", unbiased=False):
     params = {"width": width, "w": w, "signedness": signedness, "unbiased": unbiased}
