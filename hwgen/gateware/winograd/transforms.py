@@ -11,7 +11,7 @@ from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
 from ...winograd_matrices import WinogradMatrices, resolve
-from .linear import delay_terms, stage_plan, transform_2d
+from .linear import Term, delay_terms, materialize, stage_plan, transform_2d
 from .widths import input_ranges, max_width, signed_range, transform_ranges
 
 __all__ = ["grid", "grid_terms", "drive_grid", "check_width", "check_pipeline", "matrices_for",
@@ -25,13 +25,13 @@ def grid(width: int, side: int) -> data.ArrayLayout:
 
 def grid_terms(port, width: int, side: int):
     """The elements of a grid port as terms, each with the full range of its signed width."""
-    return [[(port[i][j], signed_range(width)) for j in range(side)] for i in range(side)]
+    return [[Term(port[i][j], signed_range(width)) for j in range(side)] for i in range(side)]
 
 
 def drive_grid(m, port, terms) -> None:
     for i, row in enumerate(terms):
-        for j, (v, _) in enumerate(row):
-            m.d.comb += port[i][j].eq(v)
+        for j, t in enumerate(row):
+            m.d.comb += port[i][j].eq(materialize(t))
 
 
 def check_width(what: str, value, lo: int = 1, hi: int = 256) -> None:
