@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from hwgen.energy import GateSim, PostSynthesisMismatch, simulate_stream, unit_energy
+from hwgen.energy.liberty import compile_function, load_liberty, net_energies
+from hwgen.energy.measure import liberty_energy
 from hwgen.energy.streams import cnn_activations, float_to_bf16, stream_for
 from hwgen.energy.unit_streams import shift_codes
 from hwgen.models.shiftmul import shift_weight_value
@@ -141,3 +143,46 @@ def test_post_synthesis_check_catches_a_broken_netlist(cache, seed):
     with pytest.raises(PostSynthesisMismatch, match=r"^post-synthesis check failed for design: the gate netlist "
                                                     r"differs from the golden model on \d+ of 1024 vectors"):
         simulate_stream(load_netlist(data), list(design.ports), vec, model=model)
+
+
+def test_liberty_function_parser():
+    a, b, c = np.uint64(0b1100), np.uint64(0b1010), np.uint64(0b0001)
+    cases = {"(!(A B))": 0b0111, "!((A B)+C)": 0b0110, "(A^B)": 0b0110, "A*B+C'": 0b1110,
+             "(!((S A) + (!S B)))": 0b0011, "A&!B|C": 0b0101}
+    for text, want in cases.items():
+        names, fn = compile_function(text)
+        got = int(fn({"A": a, "B": b, "C": c, "S": np.uint64(0b0110)})) & 0xF
+        assert got == want, text
+
+
+def _tiny_lib():
+    from test_synth import TINY_LIB
+    path = REPO / "build" / "test" / "tiny_energy.lib"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Give the NAND2 output an internal energy of 0.5 per transition.
+    path.write_text(TINY_LIB.replace('function : "!(A&B)"; }',
+                                     'function : "!(A&B)"; internal_power () { rise_power (t) { values ("0.4, 0.6"); } '
+                                     'fall_power (t) { values ("0.5"); } } }'))
+    return path
+
+
+def test_liberty_energy_of_a_mapped_mac(cache):
+    lib_path = _tiny_lib()
+    lib = load_liberty(lib_path)
+    assert lib.cells["NAND2"].energy["Y"] == pytest.approx(0.5)
+    assert lib.cells["DFF"].ff == ("IQ", "IQN", "D", "CLK")
+    unit = get_unit("mac")
+    params = unit.resolve({"width": 3, "acc_width": 8})
+    design = unit_design(unit, params)
+    result = synthesize(design, "generic", liberty=lib_path)
+    e = liberty_energy(unit, params, result, lib_path, ops=1024, design=design)
+    assert e["post_synthesis_checked_liberty"] == 1024 - 64  # the mapped netlist matches the model too
+    assert e["energy_liberty_unit"] == "pJ/op"
+    # Clock: 8 flip-flops x C V^2 with C = 0.01 pF, V = 1 (no nom_voltage): 0.08 per cycle.
+    assert e["energy_liberty_clock"] == pytest.approx(0.08)
+    assert e["energy_liberty"] > e["energy_liberty_clock"]
+    from hwgen.synth.netlist import load_netlist
+    nl = load_netlist(result.folder / "netlist_liberty.json",
+                      output_pins={n: set(c.outputs) for n, c in lib.cells.items()}, sequential_types={"DFF"})
+    per_net, clock = net_energies(lib, nl)
+    assert clock == pytest.approx(0.08) and per_net.max() > 0

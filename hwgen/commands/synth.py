@@ -1,6 +1,6 @@
 """`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
 
-from ..energy.measure import DEFAULT_SEED, unit_energy
+from ..energy.measure import DEFAULT_SEED, liberty_energy, unit_energy
 from ..energy.proxy import DEFAULT_OPS
 from ..energy.streams import STREAMS
 from ..params import ParamError
@@ -48,6 +48,9 @@ def run(args):
     if args.target == "generic" and args.energy:
         data.update(unit_energy(unit, params, result, stream=args.stream, ops=args.ops, seed=args.seed,
                                 use_cache=not args.no_cache, design=design))
+        if args.liberty:
+            data.update(liberty_energy(unit, params, result, args.liberty, stream=args.stream, ops=args.ops,
+                                       seed=args.seed, use_cache=not args.no_cache, design=design))
     if args.json:
         print_json(data)
         return 0
@@ -62,6 +65,9 @@ def run(args):
         if "energy_proxy" in data:
             print(f"  energy proxy {data['energy_proxy']} {data['energy_unit']} "
                   f"({data['post_synthesis_checked']} vectors match the golden model; stream: {data['stream']})")
+        if "energy_liberty" in data:
+            print(f"  {data['liberty']} energy {data['energy_liberty']} {data['energy_liberty_unit']} "
+                  f"(clock {data['energy_liberty_clock']}; {data['post_synthesis_checked_liberty']} vectors match)")
     else:
         print(f"  {data['lut']} LUTs, {data['carry']} carry cells, {data['dsp']} DSPs, {data['dff']} flip-flops, "
               f"depth {data['depth']} cells")

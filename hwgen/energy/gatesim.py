@@ -15,12 +15,15 @@ logic level and type, so one numpy call evaluates every gate of a kind on a leve
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from ..synth.netlist import CONST1, Netlist, NetlistError
 
-__all__ = ["GateSim", "SimRun", "popcount", "SUPPORTED_CELLS"]
+__all__ = ["GateSim", "SimRun", "CellModel", "FlopModel", "GENERIC_CELLS", "GENERIC_FLOPS", "popcount",
+           "SUPPORTED_CELLS"]
 
 _ONES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
@@ -46,6 +49,29 @@ _OPS = {
 _DFF = "$_DFF_P_"
 SUPPORTED_CELLS = tuple(sorted(_OPS)) + (_DFF,)
 
+
+@dataclass(frozen=True)
+class CellModel:
+    """A combinational cell: input pins (argument order of ``fn``), ``fn`` on uint64 words, output pin."""
+
+    inputs: tuple
+    fn: Callable
+    output: str = "Y"
+
+
+@dataclass(frozen=True)
+class FlopModel:
+    """A rising-edge flip-flop: next state ``fn(*inputs)``; output pins, True where inverted."""
+
+    inputs: tuple
+    fn: Callable
+    outputs: tuple  # ((pin, inverted), ...)
+
+
+#: Yosys' generic gates and the one flip-flop the generic script leaves.
+GENERIC_CELLS = {k: CellModel(pins, fn) for k, (pins, fn) in _OPS.items()}
+GENERIC_FLOPS = {_DFF: FlopModel(("D",), lambda d: d, (("Q", False),))}
+
 if hasattr(np, "bitwise_count"):
     def popcount(x: np.ndarray) -> np.ndarray:
         return np.bitwise_count(x)
@@ -67,39 +93,68 @@ class SimRun:
 
 
 class GateSim:
-    """Compile a :class:`Netlist` of generic gates and ``$_DFF_P_`` flip-flops for simulation."""
+    """Compile a :class:`Netlist` for simulation: generic gates and ``$_DFF_P_`` by default, or the cells
+    of a Liberty library (:func:`hwgen.energy.liberty.library_models`)."""
 
-    def __init__(self, netlist: Netlist):
+    def __init__(self, netlist: Netlist, cells: dict | None = None, flops: dict | None = None):
         self.netlist = netlist
-        unsupported = sorted({c.type for c in netlist.cells if c.type not in _OPS and c.type != _DFF})
+        cells = GENERIC_CELLS if cells is None else cells
+        flops = GENERIC_FLOPS if flops is None else flops
+        unsupported = sorted({c.type for c in netlist.cells if c.type not in cells and c.type not in flops})
         if unsupported:
+            known = sorted(cells) + sorted(flops)
             raise NetlistError(f"the gate simulator does not model cell types {', '.join(unsupported)}; "
-                               f"it models {', '.join(SUPPORTED_CELLS)}")
+                               f"it models {', '.join(known) if len(known) < 30 else f'{len(known)} types'}")
         level = np.zeros(netlist.n_nets, dtype=np.int64)
         groups: dict[tuple[int, str], list] = defaultdict(list)
         for i in netlist.topo_order():
             c = netlist.cells[i]
-            pins, _ = _OPS[c.type]
-            ins = [c.inputs[p][0] for p in pins]
-            (y,) = c.outputs["Y"]
-            lv = 1 + max(int(level[n]) for n in ins)
+            model = cells[c.type]
+            ins = [c.inputs[p][0] for p in model.inputs]
+            (y,) = c.outputs[model.output]
+            lv = 1 + max((int(level[n]) for n in ins), default=0)
             level[y] = lv
             groups[(lv, c.type)].append((y, *ins))
         self.plan = []
         for (lv, kind), rows in sorted(groups.items()):
-            arr = np.array(rows, dtype=np.intp)
-            self.plan.append((_OPS[kind][1], arr[:, 0], [arr[:, k] for k in range(1, arr.shape[1])]))
-        dffs = [c for c in netlist.cells if c.type == _DFF]
-        self.dff_d = np.array([c.inputs["D"][0] for c in dffs], dtype=np.intp)
-        self.dff_q = np.array([c.outputs["Q"][0] for c in dffs], dtype=np.intp)
-        self.dff_init = np.array([netlist.init.get(int(q), 0) for q in self.dff_q], dtype=np.uint64)
-        self.sequential = bool(dffs)
+            arr = np.array(rows, dtype=np.intp).reshape(len(rows), -1)
+            self.plan.append((cells[kind].fn, arr[:, 0], [arr[:, k] for k in range(1, arr.shape[1])]))
+        # Flip-flops, grouped by type: state per instance, next state from its input pins.
+        self.flop_groups = []
+        init_parts, q_parts = [], []
+        for kind, model in flops.items():
+            inst = [c for c in netlist.cells if c.type == kind]
+            if not inst:
+                continue
+            d = [np.array([c.inputs[p][0] for c in inst], dtype=np.intp) for p in model.inputs]
+            outs = [(np.array([c.outputs[p][0] if p in c.outputs else -1 for c in inst], dtype=np.intp), inv)
+                    for p, inv in model.outputs]
+            self.flop_groups.append((model.fn, d, outs))
+            # Initial state from the init attribute of the non-inverted output (0 when absent).
+            q0 = next((o for o, inv in outs if not inv), outs[0][0])
+            init_parts.append(np.array([netlist.init.get(int(q), 0) if q >= 0 else 0 for q in q0], dtype=np.uint64))
+            q_parts.append(q0)
+        self.sequential = bool(self.flop_groups)
+        self.dff_init = np.concatenate(init_parts) if init_parts else np.zeros(0, dtype=np.uint64)
         # Which nets a cell drives, for weighting toggles by the driving cell's cost.
         self.driver_type = np.full(netlist.n_nets, "", dtype=object)
         for c in netlist.cells:
             for bits in c.outputs.values():
                 for b in bits:
                     self.driver_type[b] = c.type
+
+    def _load_state(self, vals: np.ndarray, state: np.ndarray) -> None:
+        pos = 0
+        for _, _, outs in self.flop_groups:
+            n = len(outs[0][0])
+            part = state[pos:pos + n]
+            for q, inv in outs:
+                ok = q >= 0
+                vals[q[ok]] = ~part[ok] if inv else part[ok]
+            pos += n
+
+    def _next_state(self, vals: np.ndarray) -> np.ndarray:
+        return np.concatenate([fn(*(vals[i] for i in d)) for fn, d, _ in self.flop_groups])
 
     # -- evaluation -------------------------------------------------------------------------------
     def _comb(self, vals: np.ndarray) -> None:
@@ -158,6 +213,7 @@ class GateSim:
         packed = _pack(mat.reshape(64, m_words, t_len, -1)) if mat is not None else None  # (M, T, bits)
         vals = self._fresh(m_words)
         state = np.where(self.dff_init[:, None] == 1, _ONES, np.uint64(0)) * np.ones(m_words, np.uint64)
+        state = state.astype(np.uint64)
         out_ports = {name: np.array(b, dtype=np.intp) for name, b in self.netlist.outputs().items()}
         hist = {name: np.zeros((t_len, len(b), m_words), dtype=np.uint64) for name, b in out_ports.items()}
         toggles = np.zeros(self.netlist.n_nets, dtype=np.int64)
@@ -165,14 +221,14 @@ class GateSim:
         for t in range(t_len):
             if packed is not None:
                 vals[nets] = packed[:, t, :].T
-            vals[self.dff_q] = state
+            self._load_state(vals, state)
             self._comb(vals)
             for name, b in out_ports.items():
                 hist[name][t] = vals[b]
             if prev is not None:
                 toggles += popcount(vals ^ prev).sum(axis=1, dtype=np.int64)
             prev = vals.copy()
-            state = vals[self.dff_d].copy()
+            state = self._next_state(vals)
         outs = {}
         for name, h in hist.items():
             # (T, bits, M) -> (64, M, T, bits) -> vector order (b*M + m)*T + t

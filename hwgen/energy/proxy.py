@@ -79,14 +79,15 @@ def _fields_of(bits: Mapping[str, np.ndarray], ports: list[Port]) -> np.ndarray:
 def simulate_stream(netlist: Netlist | str, ports: list[Port], vectors: Mapping[str, np.ndarray], *,
                     latency: int = 0, sequential: bool = False,
                     model: Callable[[dict], dict] | None = None, label: str = "design",
-                    lanes_words: int = LANE_WORDS):
+                    lanes_words: int = LANE_WORDS, cells: dict | None = None, flops: dict | None = None):
     """Simulate ``vectors`` on the netlist; compare with ``model`` (unless None).
 
     Returns ``(run, outputs)``: the :class:`~hwgen.energy.gatesim.SimRun` and the observed output
-    values as (n, fields) uint64 (rows that no cycle observed are zero).
+    values as (n, fields) uint64 (rows that no cycle observed are zero). ``cells``/``flops`` are the
+    simulation models of a Liberty-mapped netlist (default: Yosys' generic gates).
     """
     nl = netlist if isinstance(netlist, Netlist) else load_netlist(netlist)
-    sim = GateSim(nl)
+    sim = GateSim(nl, cells, flops)
     n = len(next(iter(vectors.values())))
     ins = [p for p in ports if p.direction == "in"]
     outs = [p for p in ports if p.direction == "out"]

@@ -141,6 +141,10 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         row.update(_fpga_fields(design, opts))
     row.update(unit_energy(unit, params, result, stream=opts.stream, ops=opts.ops, seed=opts.seed,
                            design=design))
+    if opts.liberty:
+        from ..energy.measure import liberty_energy
+        row.update(liberty_energy(unit, params, result, opts.liberty, stream=opts.stream, ops=opts.ops,
+                                  seed=opts.seed, design=design))
     if entry.exact:
         row.update(_exact_fields())
     elif entry.error_from:
@@ -156,6 +160,8 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         row["outputs"] = k
         row["area_ge_per_output"] = round(row["area_ge"] / k, 3)
         row["energy_per_output"] = round(row["energy_proxy"] / k, 3)
+        if "energy_liberty" in row:
+            row["energy_liberty_per_output"] = round(row["energy_liberty"] / k, 6)
         if "area_um2" in row:
             row["area_um2_per_output"] = round(row["area_um2"] / k, 3)
         if "lut" in row:

@@ -12,7 +12,8 @@ from .catalog import GROUPS, HEADLINE
 __all__ = ["markdown", "csv_text", "json_text", "headline", "CSV_FIELDS"]
 
 CSV_FIELDS = ("group", "label", "unit", "module", "status", "area_ge", "transistors", "area_um2", "depth",
-              "dff", "num_cells", "fpga", "lut", "carry", "energy_proxy", "toggles_per_op", "outputs",
+              "dff", "num_cells", "fpga", "lut", "carry", "energy_proxy", "toggles_per_op", "energy_liberty",
+              "energy_liberty_unit", "outputs",
               "area_ge_per_output", "energy_per_output", "mre", "bias", "wcre", "mae", "wce", "mse", "ep",
               "error_set", "stream", "params", "reason", "note")
 
@@ -29,7 +30,8 @@ def _num(v, digits: int = 1) -> str:
     return f"{v:,}"
 
 
-_FIGURES = {"energy_proxy": "energy proxy (GE*toggle/op)", "area_ge": "area (GE)", "transistors": "transistors",
+_FIGURES = {"energy_proxy": "energy proxy (GE*toggle/op)", "energy_liberty": "energy (Liberty, pJ/op)",
+            "area_ge": "area (GE)", "transistors": "transistors",
             "area_um2": "area (um^2, Liberty)", "depth": "depth (gates)", "lut": "LUTs"}
 
 
@@ -91,6 +93,9 @@ def _columns(group: str, rows: list[dict]) -> list[tuple[str, Any]]:
     if has("lut"):
         cols.append(((rows[0].get("fpga") or "FPGA") + " LUTs", lambda r: _num(r.get("lut"))))
     cols.append(("energy (GE*toggle/op)", lambda r: _num(r.get("energy_proxy"))))
+    if has("energy_liberty"):
+        unit = next(r["energy_liberty_unit"] for r in rows if r.get("energy_liberty_unit"))
+        cols.append((f"energy ({unit}, Liberty)", lambda r: _num(r.get("energy_liberty"), 2)))
     if group != "conv" and group != "requant":
         cols += [("MRE %", lambda r: _pct(r.get("mre"))), ("bias %", lambda r: _pct(r.get("bias"))),
                  ("WCRE %", lambda r: _pct(r.get("wcre"))), ("EP", lambda r: _num(r.get("ep"), 3))]

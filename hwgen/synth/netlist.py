@@ -108,8 +108,13 @@ class Netlist:
         return max((level[b] for b in ends), default=0)
 
 
-def load_netlist(source: str | Path | dict, top: str | None = None) -> Netlist:
-    """Read a ``write_json`` file (or its parsed dict); ``top`` defaults to the only module."""
+def load_netlist(source: str | Path | dict, top: str | None = None,
+                 output_pins: dict[str, set] | None = None, sequential_types: set | None = None) -> Netlist:
+    """Read a ``write_json`` file (or its parsed dict); ``top`` defaults to the only module.
+
+    ``output_pins`` (cell type -> output pin names) gives directions for cells Yosys wrote without them
+    (Liberty cells are black boxes to Yosys); ``sequential_types`` names their flip-flops.
+    """
     data = source if isinstance(source, dict) else json.loads(Path(source).read_text())
     modules = data.get("modules", {})
     if top is None:
@@ -132,10 +137,13 @@ def load_netlist(source: str | Path | dict, top: str | None = None) -> Netlist:
     cells = []
     for name, c in mod["cells"].items():
         dirs = c.get("port_directions", {})
+        known = (output_pins or {}).get(c["type"])
         ins, outs = {}, {}
         for pin, bits in c["connections"].items():
-            (outs if dirs.get(pin) == "output" else ins)[pin] = [net(b) for b in bits]
-        cells.append(Cell(name, c["type"], ins, outs, is_sequential_cell(c["type"])))
+            is_out = pin in known if known is not None else dirs.get(pin) == "output"
+            (outs if is_out else ins)[pin] = [net(b) for b in bits]
+        seq = c["type"] in sequential_types if sequential_types is not None else is_sequential_cell(c["type"])
+        cells.append(Cell(name, c["type"], ins, outs, seq))
     init: dict[int, int] = {}
     for nn in mod.get("netnames", {}).values():
         value = nn.get("attributes", {}).get("init")
