@@ -18,6 +18,19 @@ DEFAULT_SEED = 20260101
 ENERGY_VERSION = 1
 
 
+def _digest(vectors: dict) -> str:
+    import hashlib
+
+    import numpy as np
+
+    h = hashlib.sha256()
+    for k in sorted(vectors):
+        a = np.asarray(vectors[k])
+        h.update(k.encode())
+        h.update(repr(a.tolist()).encode() if a.dtype == object else a.astype(np.int64).tobytes())
+    return h.hexdigest()
+
+
 def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: str = "cnn",
                 ops: int = DEFAULT_OPS, seed: int = DEFAULT_SEED, use_cache: bool = True,
                 design=None) -> dict:
@@ -29,14 +42,16 @@ def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: 
 
     if synth.data.get("target") != "generic":
         raise ValueError("the energy proxy needs the generic target's netlist")
-    key = content_key("energy", ENERGY_VERSION, stream, ops, seed, LANE_WORDS, sorted(GE_WEIGHTS.items()))
+    vectors, description = stream_for(unit, params, stream, ops, seed)
+    # The operands themselves are in the key: a changed stream generator invalidates old figures.
+    key = content_key("energy", ENERGY_VERSION, _digest(vectors), description, LANE_WORDS,
+                      sorted(GE_WEIGHTS.items()))
     cache = synth.folder / f"energy_{key[:16]}.json"
     if use_cache and cache.exists():
         try:
             return json.loads(cache.read_text())
         except ValueError:
             pass
-    vectors, description = stream_for(unit, params, stream, ops, seed)
     if design is None or not design.ports:
         from ..synth.design import unit_design
         design = unit_design(unit, params)
@@ -64,7 +79,9 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     path = synth.folder / "netlist_liberty.json"
     if not path.exists():
         raise ValueError("the synthesis result has no Liberty netlist (synthesize with liberty=...)")
-    key = content_key("energy-liberty", ENERGY_VERSION, stream, ops, seed, LANE_WORDS)
+    vectors, description = stream_for(unit, params, stream, ops, seed)
+    key = content_key("energy-liberty", ENERGY_VERSION, _digest(vectors), description, LANE_WORDS,
+                      load_liberty(liberty).digest)
     cache = synth.folder / f"energy_liberty_{key[:16]}.json"
     if use_cache and cache.exists():
         try:
@@ -78,7 +95,6 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     if design is None or not design.ports:
         from ..synth.design import unit_design
         design = unit_design(unit, params)
-    vectors, _ = stream_for(unit, params, stream, ops, seed)
     run, _, _, checked, _ = simulate_stream(
         nl, list(design.ports), vectors, latency=design.latency, sequential=unit.sequential,
         model=lambda vec: unit.model(params, vec), label=design.label + " (Liberty netlist)", cells=cells,

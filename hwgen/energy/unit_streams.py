@@ -113,3 +113,33 @@ register_stream("bf16_mul", "cnn", _cnn_bf16)
 register_stream("bf16_mul", "uniform", _uniform_bf16)
 register_stream("bf16_mac", "cnn", lambda p, rng, n: mac_steps(_cnn_bf16(p, rng, n), n))
 register_stream("bf16_mac", "uniform", lambda p, rng, n: mac_steps(_uniform_bf16(p, rng, n), n))
+
+
+# -- 3x3 convolution tiles: ReLU'd pixel tiles, normal filters (transformed offline for Winograd) ------------
+def _pixel_tiles(p, rng, n):
+    side = p["tile"] + 2
+    d = int_pair(rng, n * side * side, p["d_width"], True)["a"]  # ReLU'd activations, never negative
+    return d.reshape(n, side, side)
+
+
+def _filters(rng, n, width):
+    from .streams import quantise_signed
+    return quantise_signed(cnn_weights(rng, n * 9), width, 3.0).reshape(n, 3, 3)
+
+
+def _cnn_direct(p, rng, n):
+    return {"d": _pixel_tiles(p, rng, n), "w": _filters(rng, n, p["w_width"])}
+
+
+def _cnn_wino(p, rng, n):
+    from ..winograd_matrices import filter_transform, preset
+
+    g = _filters(rng, n, p["d_width"])
+    u = filter_transform(g, preset(p.get("matrices", "standard"), p["tile"]), p["u_frac"])
+    lim = 1 << (p["u_width"] - 1)
+    return {"d": _pixel_tiles(p, rng, n), "u": np.clip(u, -lim, lim - 1)}
+
+
+for _name in ("conv_direct", "adder_direct"):
+    register_stream(_name, "cnn", _cnn_direct)
+register_stream("wino_adder", "cnn", _cnn_wino)
