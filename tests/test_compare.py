@@ -13,13 +13,9 @@ from hwgen.report import Options, headline, pareto_front, run_compare, select_en
 from hwgen.report.catalog import HEADLINE
 
 from conftest import REPO
+from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
-@pytest.fixture
-def cache(monkeypatch):
-    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
-    return path
 
 
 def test_pareto_front():
@@ -54,7 +50,7 @@ endmodule
 """
 
 
-def test_compare_writes_tables_and_plots(cache):
+def test_compare_writes_tables_and_plots(fresh_cache):
     extra = REPO / "build" / "test" / "trunc_mul4.v"
     extra.parent.mkdir(parents=True, exist_ok=True)
     extra.write_text(EXTRA)

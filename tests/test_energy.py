@@ -1,7 +1,6 @@
 """Energy proxy: the gate simulator, toggle counting, streams, and the post-synthesis check."""
 
 import json
-import uuid
 
 import numpy as np
 import pytest
@@ -17,13 +16,9 @@ from hwgen.synth import load_netlist, synthesize, unit_design
 from hwgen.synth.netlist import NetlistError
 
 from conftest import REPO
+from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
-@pytest.fixture
-def cache(monkeypatch):
-    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
-    return path
 
 
 def _cell(kind, **pins):
@@ -104,7 +99,7 @@ def test_streams():
     assert (vec["a"] >= 0).all()
 
 
-def test_energy_proxy_mul_and_stream_dependence(cache):
+def test_energy_proxy_mul_and_stream_dependence(fresh_cache):
     unit = get_unit("mul")
     params = unit.resolve({"width": 4})
     design = unit_design(unit, params)
@@ -118,7 +113,7 @@ def test_energy_proxy_mul_and_stream_dependence(cache):
     assert cached == cnn
 
 
-def test_energy_proxy_sequential_mac(cache):
+def test_energy_proxy_sequential_mac(fresh_cache):
     unit = get_unit("mac")
     params = unit.resolve({"width": 3, "acc_width": 8})
     design = unit_design(unit, params)
@@ -127,7 +122,7 @@ def test_energy_proxy_sequential_mac(cache):
     assert e["energy_by_cell"]["$_DFF_P_"] > 0
 
 
-def test_post_synthesis_check_catches_a_broken_netlist(cache, seed):
+def test_post_synthesis_check_catches_a_broken_netlist(fresh_cache, seed):
     unit = get_unit("mul")
     params = unit.resolve({"width": 4})
     design = unit_design(unit, params)
@@ -166,7 +161,7 @@ def _tiny_lib():
     return path
 
 
-def test_liberty_energy_of_a_mapped_mac(cache):
+def test_liberty_energy_of_a_mapped_mac(fresh_cache):
     lib_path = _tiny_lib()
     lib = load_liberty(lib_path)
     assert lib.cells["NAND2"].energy["Y"] == pytest.approx(0.5)

@@ -11,13 +11,9 @@ from hwgen.params import ParamError
 from hwgen.sweep import parse_spec, run_sweep, run_tasks
 
 from conftest import REPO
+from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
-@pytest.fixture
-def cache(monkeypatch):
-    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
-    return path
 
 
 def test_spec_expansion_order():
@@ -61,7 +57,7 @@ SPEC = {"options": {"steps": ["generate", "verify", "synth", "energy", "error"],
         "grid": [{"unit": "mul", "width": [3, 4]}, {"unit": "mul", "width": 1}]}
 
 
-def test_local_sweep_caches_and_reports_failures(cache):
+def test_local_sweep_caches_and_reports_failures(fresh_cache):
     spec = parse_spec(SPEC, "local")
     out = REPO / "build" / "test" / f"sweep-{uuid.uuid4().hex[:6]}"
     res = run_sweep(spec, out=out, jobs=2, progress=False)
@@ -77,7 +73,7 @@ def test_local_sweep_caches_and_reports_failures(cache):
     assert again["cached"] == 2 and [r["area_ge"] for r in again["rows"][:2]] == [r["area_ge"] for r in rows[:2]]
 
 
-def test_sweep_on_a_local_dask_cluster(cache):
+def test_sweep_on_a_local_dask_cluster(fresh_cache):
     distributed = pytest.importorskip("distributed")
     spec = parse_spec({"options": {"steps": ["generate", "synth", "energy"]},
                        "grid": [{"unit": "mul", "width": [3, 5], "signed": [False, True]}]}, "dask")

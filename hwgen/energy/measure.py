@@ -31,6 +31,13 @@ def _digest(vectors: dict) -> str:
     return h.hexdigest()
 
 
+def _cached(path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: str = "cnn",
                 ops: int = DEFAULT_OPS, seed: int = DEFAULT_SEED, use_cache: bool = True,
                 design=None) -> dict:
@@ -47,11 +54,8 @@ def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: 
     key = content_key("energy", ENERGY_VERSION, _digest(vectors), description, LANE_WORDS,
                       sorted(GE_WEIGHTS.items()))
     cache = synth.folder / f"energy_{key[:16]}.json"
-    if use_cache and cache.exists():
-        try:
-            return json.loads(cache.read_text())
-        except ValueError:
-            pass
+    if use_cache and (hit := _cached(cache)) is not None:
+        return hit
     if design is None or not design.ports:
         from ..synth.design import unit_design
         design = unit_design(unit, params)
@@ -83,11 +87,8 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     key = content_key("energy-liberty", ENERGY_VERSION, _digest(vectors), description, LANE_WORDS,
                       load_liberty(liberty).digest)
     cache = synth.folder / f"energy_liberty_{key[:16]}.json"
-    if use_cache and cache.exists():
-        try:
-            return json.loads(cache.read_text())
-        except ValueError:
-            pass
+    if use_cache and (hit := _cached(cache)) is not None:
+        return hit
     lib = load_liberty(liberty)
     nl = load_netlist(path, output_pins={name: set(c.outputs) for name, c in lib.cells.items()},
                       sequential_types={name for name, c in lib.cells.items() if c.ff is not None})

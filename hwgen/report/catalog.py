@@ -19,6 +19,7 @@ GROUPS = {
     "requant": "Requantizers (wide accumulator to 8 bits)",
     "conv": "3x3 convolution tiles (area and energy per output pixel)",
     "extra": "External designs (--extra)",
+    "other": "Other registered units (their demo configurations)",
 }
 
 #: The seed paper's claim (a Mitch-w6 MAC saves up to 80% energy against a bfloat16 MAC): the reference

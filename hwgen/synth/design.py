@@ -49,6 +49,5 @@ def parse_extra(spec: str) -> tuple[str, str]:
 
 def yosys_mul_design(width: int, signed: bool) -> Design:
     """The hand-written behavioural ``a*b`` of ``synth/yosys_mul.v``: Yosys' own multiplier."""
-    d = file_design(_REPO_SYNTH / "yosys_mul.v", "yosys_mul", {"W": width, "S": int(signed)},
-                    label=f"yosys_mul_w{width}_s{int(signed)}")
-    return d
+    return file_design(_REPO_SYNTH / "yosys_mul.v", "yosys_mul", {"W": width, "S": int(signed)},
+                       label=f"yosys_mul_w{width}_s{int(signed)}")

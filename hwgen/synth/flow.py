@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +156,3 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
         data.update(_fpga_counts(cells))
     folder = entry.commit(data)
     return SynthResult(data, folder)
-
-
-def result_json(result: SynthResult) -> str:
-    return json.dumps(result.data, indent=2)
