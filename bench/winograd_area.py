@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(t) for t in args.tiles.split(",")]
     dw = args.d_width
-    print(f"Yosys {yosys_version()}, generic gates; GE = NAND2 gate equivalents\n")
+    print(f"{yosys_version()}, generic gates; GE = NAND2 gate equivalents\n")
     print("| unit | parameters | outputs/tile | GE | GE per output | depth |")
     print("|---|---|---|---|---|---|")
     for unit, given in [row for t in sizes for row in tiles(dw, t)]:

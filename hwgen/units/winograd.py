@@ -194,33 +194,23 @@ register(Unit(
     demo=({"d_width": 8}, {"d_width": 8, "tile": 4}),
 ))
 
-register(Unit(
-    name="adder_direct",
-    summary="direct AdderNet 3x3, y[i][j] = -sum |d[i+r][j+c] - w[r][c]| over a tile",
-    params=(D_WIDTH, W_WIDTH, TILE, PIPELINE),
-    check=_check_tile("adder_direct"),
-    build=_direct_build("AdderDirect"),
-    model=wm.adder_direct_model,
-    latency=_latency,
-    stimulus=Stimulus(_pair_directed("w", "w_width", _three),
-                      _direct_random, _none),
-    sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 6, "w_width": 4, "pipeline": 2}),
-    demo=({"d_width": 8},),
-))
-
-register(Unit(
-    name="conv_direct",
-    summary="direct 3x3 correlation, y[i][j] = sum d[i+r][j+c] * w[r][c] over a tile",
-    params=(D_WIDTH, W_WIDTH, TILE, PIPELINE),
-    check=_check_tile("conv_direct"),
-    build=_direct_build("ConvDirect"),
-    model=wm.conv_direct_model,
-    latency=_latency,
-    stimulus=Stimulus(_pair_directed("w", "w_width", _three),
-                      _direct_random, _none),
-    sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 6, "w_width": 4, "pipeline": 2}),
-    demo=({"d_width": 8},),
-))
+for _name, _summary, _cls, _model in (
+        ("adder_direct", "direct AdderNet 3x3, y[i][j] = -sum |d[i+r][j+c] - w[r][c]| over a tile",
+         "AdderDirect", wm.adder_direct_model),
+        ("conv_direct", "direct 3x3 correlation, y[i][j] = sum d[i+r][j+c] * w[r][c] over a tile",
+         "ConvDirect", wm.conv_direct_model)):
+    register(Unit(
+        name=_name,
+        summary=_summary,
+        params=(D_WIDTH, W_WIDTH, TILE, PIPELINE),
+        check=_check_tile(_name),
+        build=_direct_build(_cls),
+        model=_model,
+        latency=_latency,
+        stimulus=Stimulus(_pair_directed("w", "w_width", _three), _direct_random, _none),
+        sweep=({}, {"d_width": 16}, {"tile": 4}, {"d_width": 6, "w_width": 4, "pipeline": 2}),
+        demo=({"d_width": 8},),
+    ))
 
 # -- building blocks ---------------------------------------------------------------------------------
 
