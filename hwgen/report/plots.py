@@ -46,8 +46,11 @@ def plot_cost_vs_error(rows: list[dict], cost: str, cost_label: str, path: Path,
         fy = [xy[i][1] for i in front]
         ax.step(fx, fy, where="post", color="tab:red", linewidth=1.5, zorder=2, label="Pareto front")
         ax.scatter(fx, fy, s=90, facecolors="none", edgecolors="tab:red", zorder=4)
+        labels: dict = {}  # coincident points (e.g. Yosys' a*b and mul) share one annotation
         for (x, y), r in zip(xy, pts):
-            ax.annotate(r["label"], (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            labels.setdefault((round(x, 6), round(y, 6)), []).append(r["label"])
+        for (x, y), names in labels.items():
+            ax.annotate(" = ".join(names), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
         ax.set_xlabel(f"{error.upper()} (%)")
         ax.set_ylabel(cost_label)
         ax.set_title(title)
