@@ -1,9 +1,9 @@
 """Energy figures of each variant's MAC, from the synthesis flow (`hwgen synth UNIT --json`).
 
-The flow is called as a command (its public interface) and caches its own results; the figures used
-here are also kept in ``build/hwgen/accuracy_energy.json`` so a report does not start one process per
-unit again. ``energy_proxy`` is the flow's GE-weighted toggles per operation of the unit, divided by the
-equivalent multiply-accumulates one operation stands for (36 for a 3x3 tile of 4 outputs).
+The flow is called as a command (its public interface); it caches its results by content, so only
+changed designs are synthesized again. ``energy_proxy`` is the flow's GE-weighted toggles per operation
+of the unit, divided by the equivalent multiply-accumulates one operation stands for (36 for a 3x3 tile
+of 4 outputs).
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Mapping
 
 from .variants import Variant
 
-__all__ = ["energy_for", "synth_available", "CACHE"]
-
-CACHE = Path("build") / "hwgen" / "accuracy_energy.json"
+__all__ = ["energy_for", "synth_available"]
 
 
 def synth_available() -> str | None:
@@ -46,40 +43,19 @@ def _synth(unit: str, params: Mapping[str, Any]) -> dict:
     return {k: d.get(k) for k in ("module", "energy_proxy", "energy_unit", "area_ge", "num_cells", "stream")}
 
 
-def _flow_version() -> str:
-    """Changes when the energy flow's definition does (then the figures here are measured again)."""
-    try:
-        from ..energy.measure import ENERGY_VERSION
-        from ..synth.yosys import yosys_version
-        return f"energy {ENERGY_VERSION}, {yosys_version()}"
-    except Exception as e:  # noqa: BLE001 - any failure just means "unknown": measure again
-        return f"unknown ({type(e).__name__})"
-
-
 def energy_for(variants: list[Variant], jobs: int = 2, log=None) -> dict[str, dict]:
     """variant name -> {energy_per_mac, area_ge, unit, module, ...} for every variant with an energy
-    mapping whose synthesis succeeds."""
-    cache = {}
-    version = _flow_version()
-    if CACHE.exists():
-        try:
-            cache = json.loads(CACHE.read_text())
-        except ValueError:
-            cache = {}
-    if cache.get("_version") != version:
-        cache = {"_version": version}
+    mapping whose synthesis succeeds. The flow is asked every time: its own cache is keyed by the
+    generated Verilog, so a changed design is measured again and an unchanged one costs a process start."""
     wanted = {_key(v.energy[0], v.energy[1]): v.energy[:2] for v in variants if v.energy}
-    todo = [k for k in wanted if k not in cache or "error" in cache[k]]
-    if todo and log:
-        log(f"synthesizing {len(todo)} units for the energy proxy (cached afterwards)...")
+    if log:
+        log(f"energy proxy of {len(wanted)} units from `hwgen synth` (its cache makes repeats quick)...")
+    cache = {}
     with ThreadPoolExecutor(max(1, jobs)) as ex:
-        for k, res in zip(todo, ex.map(lambda k: _synth(*wanted[k]), todo)):
+        for k, res in zip(wanted, ex.map(lambda k: _synth(*wanted[k]), wanted)):
             cache[k] = res
             if log:
                 log(f"  {k}: {res.get('energy_proxy', res.get('error'))}")
-    if todo:
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")
     out = {}
     for v in variants:
         if not v.energy:
