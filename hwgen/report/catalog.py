@@ -48,7 +48,8 @@ def _mitch(n: int, w: int, signedness: str = "unsigned", unbiased: bool = False)
 
 
 def catalog(width: int = 8) -> list[Entry]:
-    """The default comparison at operand width ``width`` (integer units; bf16 is always 16 bits)."""
+    """The default comparison at operand width ``width`` (integer multipliers and MACs; bf16 is always
+    bfloat16, requantizers take 32-bit accumulators to 8 bits, tiles have 8-bit pixels)."""
     n = width
     rows: list[Entry] = [
         Entry("mul", f"Yosys a*b, {n}-bit unsigned", None, {"width": n, "signed": False}, exact=True,
@@ -97,10 +98,11 @@ def catalog(width: int = 8) -> list[Entry]:
         Entry("requant", "requant_mul: 16-bit scale x, shift", "requant_mul",
               {"in_width": 32, "out_width": 8, "mult_bits": 16, "rounding": "half_up"},
               note="fixed-point multiplier baseline (scale register input m)"),
-        Entry("conv", "conv_direct 2x2 (multiplications)", "conv_direct", {"d_width": n, "tile": 2}, exact=True),
-        Entry("conv", "adder_direct 2x2 (AdderNet, direct)", "adder_direct", {"d_width": n, "tile": 2}, exact=True),
-        Entry("conv", "wino_adder F(2x2,3x3) standard", "wino_adder", {"d_width": n, "tile": 2}),
+        # Tiles stay at 8-bit pixels whatever --width says: a 16-bit direct tile is 36 16x16 multipliers.
+        Entry("conv", "conv_direct 2x2 (multiplications)", "conv_direct", {"d_width": 8, "tile": 2}, exact=True),
+        Entry("conv", "adder_direct 2x2 (AdderNet, direct)", "adder_direct", {"d_width": 8, "tile": 2}, exact=True),
+        Entry("conv", "wino_adder F(2x2,3x3) standard", "wino_adder", {"d_width": 8, "tile": 2}),
         Entry("conv", "wino_adder F(2x2,3x3) balanced", "wino_adder",
-              {"d_width": n, "tile": 2, "matrices": "balanced"}),
+              {"d_width": 8, "tile": 2, "matrices": "balanced"}),
     ]
     return rows
