@@ -11,7 +11,7 @@ from ..synth.weights import GE_WEIGHTS
 from .proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
 from .streams import stream_for
 
-__all__ = ["unit_energy", "liberty_energy", "DEFAULT_SEED", "ENERGY_VERSION"]
+__all__ = ["unit_energy", "liberty_energy", "liberty_energy_of", "DEFAULT_SEED", "ENERGY_VERSION"]
 
 #: The stream seed unless one is given: every report uses the same operands.
 DEFAULT_SEED = 20260101
@@ -75,10 +75,7 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     """Energy per operation of the Liberty-mapped netlist (``netlist_liberty.json``), from the library's
     internal-power tables and pin capacitances (:func:`hwgen.energy.liberty.net_energies`), on the same
     stream and with the same post-synthesis check as :func:`unit_energy`."""
-    import numpy as np
-
-    from ..synth.netlist import load_netlist
-    from .liberty import energy_unit, library_models, load_liberty, net_energies
+    from .liberty import load_liberty
 
     path = synth.folder / "netlist_liberty.json"
     if not path.exists():
@@ -89,20 +86,32 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     cache = synth.folder / f"energy_liberty_{key[:16]}.json"
     if use_cache and (hit := _cached(cache)) is not None:
         return hit
+    if design is None or not design.ports:
+        from ..synth.design import unit_design
+        design = unit_design(unit, params)
+    out = liberty_energy_of(path, liberty, list(design.ports), vectors, latency=design.latency,
+                            sequential=unit.sequential, model=lambda vec: unit.model(params, vec),
+                            label=design.label)
+    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    return out
+
+
+def liberty_energy_of(path, liberty, ports, vectors, *, latency: int = 0, sequential: bool = False, model=None,
+                      label: str = "design") -> dict:
+    """Simulate a Liberty-mapped netlist on ``vectors`` (checked against ``model`` unless None) and price
+    its toggles with the library: the JSON fields ``energy_liberty``, ``energy_liberty_unit``, ..."""
+    import numpy as np
+
+    from ..synth.netlist import load_netlist
+    from .liberty import energy_unit, library_models, load_liberty, net_energies
+
     lib = load_liberty(liberty)
     nl = load_netlist(path, output_pins={name: set(c.outputs) for name, c in lib.cells.items()},
                       sequential_types={name for name, c in lib.cells.items() if c.ff is not None})
     cells, flops = library_models(lib, {c.type for c in nl.cells})
-    if design is None or not design.ports:
-        from ..synth.design import unit_design
-        design = unit_design(unit, params)
-    run, _, _, checked, _ = simulate_stream(
-        nl, list(design.ports), vectors, latency=design.latency, sequential=unit.sequential,
-        model=lambda vec: unit.model(params, vec), label=design.label + " (Liberty netlist)", cells=cells,
-        flops=flops)
+    run, _, _, checked, _ = simulate_stream(nl, ports, vectors, latency=latency, sequential=sequential, model=model,
+                                            label=label + " (Liberty netlist)", cells=cells, flops=flops)
     per_net, clock = net_energies(lib, nl)
     value = float(np.dot(run.toggles.astype(np.float64), per_net)) / run.transitions + clock
-    out = {"energy_liberty": round(value, 6), "energy_liberty_unit": energy_unit(liberty),
-           "energy_liberty_clock": round(clock, 6), "post_synthesis_checked_liberty": checked}
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
-    return out
+    return {"energy_liberty": round(value, 6), "energy_liberty_unit": energy_unit(liberty),
+            "energy_liberty_clock": round(clock, 6), "post_synthesis_checked_liberty": checked}

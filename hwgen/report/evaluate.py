@@ -99,6 +99,10 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
     run, _, _, checked, sim = simulate_stream(result.netlist_path, ports, vec, model=model, label=design.label)
     out = energy_from_run(run, sim, checked).to_json()
     out["stream"] = f"{desc}, seed {opts.seed}"
+    if opts.liberty:
+        from ..energy.measure import liberty_energy_of
+        out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, model=model,
+                                     label=design.label))
     return out
 
 
