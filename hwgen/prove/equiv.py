@@ -3,7 +3,9 @@
 Both descriptions go into one Yosys run: ``miter -equiv -flatten`` builds a circuit whose ``trigger``
 output is 1 exactly when some output differs, and ``sat`` proves that it never is:
 
-* combinational designs: ``sat -prove trigger 0`` over all inputs (a complete proof);
+* combinational designs: ABC's ``iprove`` (rewriting, SAT sweeping, BDDs) first reduces the miter,
+  often to the constant 0, then ``sat -prove trigger 0`` proves what is left over all inputs (a complete
+  proof either way); a counterexample is replayed with both designs' outputs shown;
 * clocked designs (pipelines, MACs): ``sat -tempinduct -prove trigger 0 -set-init-zero``, a temporal
   induction from the all-zero state with ``rst`` and every input free at every step (complete when the
   induction closes within ``maxsteps``; otherwise the result says how many steps were checked).
@@ -63,24 +65,30 @@ class ProveResult:
                 "counterexample": self.counterexample, "detail": self.detail, "log": self.log}
 
 
-def _script(dut: str, module: str, clocked: bool, steps: int) -> str:
+def _script(dut: str, module: str, clocked: bool, steps: int,
+            pins: Mapping[str, tuple[int, int]] | None = None) -> str:
+    head = [f"read_verilog {dut}", "read_verilog reference.v", "proc", "opt_clean"]
     if clocked:
-        sat = (f"sat -tempinduct -prove trigger 0 -set-init-zero -maxsteps {steps} -show-inputs "
-               "-show-outputs -dump_vcd cex.vcd miter")
-    else:
-        sat = "sat -prove trigger 0 -show-inputs -show-outputs -dump_vcd cex.vcd miter"
-    return "\n".join([
-        f"read_verilog {dut}",
-        "read_verilog reference.v",
-        "proc",
+        return "\n".join(head + [
+            f"miter -equiv -flatten -make_outputs {REFERENCE_TOP} {module} miter",
+            "hierarchy -top miter", "flatten", "opt_clean",
+            f"sat -tempinduct -prove trigger 0 -set-init-zero -maxsteps {steps} -show-inputs -show-outputs "
+            "-dump_vcd cex.vcd miter", ""])
+    if pins is not None:
+        # Replay of a counterexample with both designs' outputs shown (the proof run drops them).
+        sets = " ".join(f"-set in_{k} {w}'h{v:x}" for k, (v, w) in pins.items())
+        return "\n".join(head + [
+            f"miter -equiv -flatten -make_outputs {REFERENCE_TOP} {module} miter",
+            "hierarchy -top miter", "flatten", "opt_clean",
+            f"sat {sets} -show-inputs -show-outputs -dump_vcd cex.vcd miter", ""])
+    # ABC's iprove (rewriting, SAT sweeping, BDDs) reduces an equivalent miter to the constant 0, which is
+    # much faster than plain SAT on reassociated sums; Yosys' SAT then proves (or refutes) what is left.
+    return "\n".join(head + [
+        f"miter -equiv -flatten {REFERENCE_TOP} {module} miter",
+        "hierarchy -top miter", "flatten", "techmap", "opt_clean",
+        "abc -g AND -script +strash;iprove",
         "opt_clean",
-        f"miter -equiv -flatten -make_outputs {REFERENCE_TOP} {module} miter",
-        "hierarchy -top miter",
-        "flatten",
-        "opt_clean",
-        sat,
-        "",
-    ])
+        "sat -prove trigger 0 -show-inputs -dump_vcd cex.vcd miter", ""])
 
 
 def _parse_vcd(path: Path) -> dict[int, dict[str, str]]:
@@ -143,6 +151,24 @@ def _counterexample(path: Path, ports: list[Port], controls: list[str]) -> dict 
             "reference": last["reference"], "design": last["design"]}
 
 
+def _run(work: Path, script: str, log: str, timeout: float) -> str | None:
+    """Run one Yosys script in ``work``; the log text, or None when it ran out of time."""
+    (work / log).unlink(missing_ok=True)
+    try:
+        subprocess.run(yosys_command() + ["-q", "-l", log, script], cwd=work, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    return (work / log).read_text(errors="replace") if (work / log).exists() else ""
+
+
+def _raw(value, port: Port) -> int:
+    """The unsigned bit pattern of a port value (lists for array ports, element 0 lowest)."""
+    ew = port.elem_width
+    elems = value if port.shape else [value]
+    return sum((int(v) & ((1 << ew) - 1)) << (i * ew) for i, v in enumerate(elems))
+
+
 def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT,
           work_root: str | os.PathLike | None = None, maxsteps: int | None = None,
           transform: Callable[[Generated], Generated] | None = None) -> ProveResult:
@@ -152,15 +178,16 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     counterexample: the self-test of the proof flow).
     """
     params = unit.resolve(given)
-    body = reference_for(unit.name)(params)
+    make_reference = reference_for(unit.name)
     gen = elaborate(unit, params)
+    body = make_reference(params, {p.name: p for p in gen.ports})
     if transform is not None:
         gen = transform(gen)
     m = gen.manifest
     clocked = m["clock"] is not None
     steps = maxsteps if maxsteps is not None else int(m["latency"]) + 3
     method = (f"temporal induction (sat -tempinduct, at most {steps} steps)" if clocked
-              else "combinational miter (sat -prove)")
+              else "combinational miter (ABC iprove, then sat -prove)")
     root = Path(work_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
     work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
@@ -169,19 +196,32 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     (work / dut).write_text(gen.verilog)
     (work / "reference.v").write_text(reference_module(m, body))
     (work / "prove.ys").write_text(_script(dut, gen.module, clocked, steps))
-    for stale in ("cex.vcd", "prove.log"):
-        (work / stale).unlink(missing_ok=True)
+    (work / "cex.vcd").unlink(missing_ok=True)
     result = ProveResult(unit.name, gen.module, params, "undecided", 0.0, method, log=str(work / "prove.log"))
+    controls = [m["reset"]] if m["reset"] else []  # the clock is implicit in the SAT time steps
     t0 = time.perf_counter()
-    try:
-        proc = subprocess.run(yosys_command() + ["-q", "-l", "prove.log", "prove.ys"], cwd=work,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        result.seconds = time.perf_counter() - t0
-        result.status = "timeout"
-        result.detail = f"no result within {timeout:g} s"
-        return result
+    log = _run(work, "prove.ys", "prove.log", timeout)
+    result.seconds = time.perf_counter() - t0
+    if log is None:
+        result.status, result.detail = "timeout", f"no result within {timeout:g} s"
+    elif _FAIL in log or _TEMPINDUCT_FAIL in log:
+        result.status = "counterexample"
+        result.counterexample = _counterexample(work / "cex.vcd", gen.ports, controls)
+        if not clocked and result.counterexample:
+            raw = {p.name: (_raw(result.counterexample["inputs"][p.name], p), p.width) for p in gen.ports
+                   if p.direction == "in"}
+            (work / "replay.ys").write_text(_script(dut, gen.module, False, steps, raw))
+            if _run(work, "replay.ys", "replay.log", timeout) is not None:
+                result.counterexample = _counterexample(work / "cex.vcd", gen.ports, controls)
+    elif any(s in log for s in _SUCCESS):
+        result.status = "proved"
+    elif _REACHED in log:
+        result.detail = (f"no counterexample within {steps} steps from reset, but the induction did not "
+                         "close; raise maxsteps")
+    else:
+        err = next((ln for ln in log.splitlines() if ln.startswith("ERROR")), "no verdict in the log")
+        raise ToolError(f"Yosys could not run the proof of {gen.module}: {err}; log: {work / 'prove.log'}")
+    return result
     result.seconds = time.perf_counter() - t0
     log = (work / "prove.log").read_text(errors="replace") if (work / "prove.log").exists() else ""
     controls = [m["reset"]] if m["reset"] else []  # the clock is implicit in the SAT time steps

@@ -1,7 +1,8 @@
 """Independent behavioural descriptions of the units, for formal equivalence (``hwgen prove``).
 
-One module per unit, ``hwgen/prove/reference/<unit>.py``, defines ``reference(params) -> str``: the
-body of a Verilog module (declarations and statements) computing the unit's outputs from its input
+One module per unit, ``hwgen/prove/reference/<unit>.py``, defines ``reference(params, ports) -> str``
+(``ports``: name -> :class:`~hwgen.ports.Port` of the generated design, for widths the reference does
+not derive itself): the body of a Verilog module (declarations and statements) computing the unit's outputs from its input
 ports by the names the unit's ports have. It is written from the specification (units.md), in plain
 behavioural Verilog (loops, functions, ``*`` avoided where the gateware uses it), never derived from
 the gateware, so a proof compares two descriptions written apart. The port declarations (and ``clk``,
@@ -22,16 +23,15 @@ __all__ = ["REFERENCE_TOP", "reference_for", "reference_units", "reference_modul
 #: Module name of every reference description.
 REFERENCE_TOP = "hwgen_reference"
 
-_HELPERS = {"common"}
 
 
 def reference_units() -> list[str]:
-    """Names of the units that have a behavioural reference."""
-    return sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in _HELPERS)
+    """Names of the units that have a behavioural reference (modules starting with ``_`` are helpers)."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
-def reference_for(unit_name: str) -> Callable[[Mapping[str, Any]], str]:
-    """The unit's ``reference(params)``; ParamError naming the units that have one when it has none."""
+def reference_for(unit_name: str) -> Callable[[Mapping[str, Any], dict], str]:
+    """The unit's ``reference(params, ports)``; ParamError naming the units that have one when it has none."""
     if unit_name not in reference_units():
         raise ParamError(f"Unit {unit_name!r} has no behavioural reference to prove against; "
                          f"the units with one are: {', '.join(reference_units())}")

@@ -1,0 +1,12 @@
+"""Reference of `mitchw_mac`: the `mitchw` reference product, exactly accumulated under the MAC protocol
+(sign-extended in the signed modes)."""
+
+from . import mitchw
+from ._common import accumulator, extend
+
+
+def reference(p, ports=None) -> str:
+    n = p["width"]
+    body = mitchw.reference({**p, "pipeline": 0}).replace("  assign p = prod;", "")
+    term = extend("prod", 2 * n, p["acc_width"], p["signedness"] != "unsigned")
+    return "\n".join([body, accumulator(term, p["acc_width"], p["pipeline"])])
