@@ -219,7 +219,7 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
         result.detail = (f"no counterexample within {steps} steps from reset, but the induction did not "
                          "close; raise maxsteps")
     else:
-        err = next((ln for ln in log.splitlines() if ln.startswith("ERROR")), "no verdict in the log")
+        err = next((ln.strip() for ln in log.splitlines() if "ERROR" in ln), "no verdict in the log")
         raise ToolError(f"Yosys could not run the proof of {gen.module}: {err}; log: {work / 'prove.log'}")
     return result
     result.seconds = time.perf_counter() - t0

@@ -195,6 +195,7 @@ def _count_task(job: _Job, lo: int, n: int) -> tuple[int, int, list]:
     finally:
         proc.stdout.close()
         err = proc.stderr.read().decode(errors="replace").strip()
+        proc.stderr.close()
         code = proc.wait()
     if code or done != n:
         raise ToolError(f"the native harness {job.exe} stopped after {done} of {n} vectors "
@@ -227,7 +228,7 @@ def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[
     root = str(Path(__file__).resolve().parents[2])  # the worker must import this very hwgen
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
     shares = [[(i, t) for i, t in enumerate(tasks)][w::workers] for w in range(workers)]
-    procs, results = [], queue.Queue()
+    procs, readers, results = [], [], queue.Queue()
 
     def reader(proc, numbers):
         try:
@@ -236,7 +237,7 @@ def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[
                 results.put((status, number, value))
                 if status != "ok":
                     return
-        except (EOFError, pickle.UnpicklingError, OSError) as e:
+        except (EOFError, pickle.UnpicklingError, OSError, ValueError) as e:
             results.put(("error", None, f"worker {proc.pid} ended early ({type(e).__name__})"))
 
     try:
@@ -244,7 +245,8 @@ def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[
             proc = subprocess.Popen([sys.executable, "-m", "hwgen.verify.native_worker"], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, env=env)
             procs.append(proc)
-            threading.Thread(target=reader, args=(proc, [i for i, _ in share]), daemon=True).start()
+            readers.append(threading.Thread(target=reader, args=(proc, [i for i, _ in share]), daemon=True))
+            readers[-1].start()
             proc.stdin.write(pickle.dumps((func, job, [t for _, t in share])))
             proc.stdin.close()
         for _ in tasks:
@@ -257,6 +259,10 @@ def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+        for thread in readers:
+            thread.join()  # the processes are gone: every reader has seen the end of its pipe
+        for proc in procs:
+            proc.stdout.close()
 
 
 def _picklable(job: _Job) -> bool:
@@ -304,7 +310,9 @@ def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | Non
     t0 = time.perf_counter()
     if count_mode:
         total = 1 << space_bits(ins)
-        func, tasks = _count_task, [(lo, min(COUNT_TASK, total - lo)) for lo in range(0, total, COUNT_TASK)]
+        # At least a few tasks per worker (so both cores share small spaces too), at most COUNT_TASK each.
+        size = min(COUNT_TASK, max(COUNT_CHUNK, total // (4 * _workers(jobs))))
+        func, tasks = _count_task, [(lo, min(size, total - lo)) for lo in range(0, total, size)]
     else:
         total = sum(len(next(iter(b.values()))) for b in batches)
         func, tasks = _stream_task, []

@@ -2,8 +2,9 @@
 
 One module per unit, ``hwgen/prove/reference/<unit>.py``, defines ``reference(params, ports) -> str``
 (``ports``: name -> :class:`~hwgen.ports.Port` of the generated design, for widths the reference does
-not derive itself): the body of a Verilog module (declarations and statements) computing the unit's outputs from its input
-ports by the names the unit's ports have. It is written from the specification (units.md), in plain
+not derive itself) and optionally ``QUICK``, parameter sets that prove in seconds. ``reference``
+returns the body of a Verilog module (declarations and statements) computing the unit's outputs from
+its input ports by the names the unit's ports have. It is written from the specification (units.md), in plain
 behavioural Verilog (loops, functions, ``*`` avoided where the gateware uses it), never derived from
 the gateware, so a proof compares two descriptions written apart. The port declarations (and ``clk``,
 ``rst`` for clocked designs) come from the generated design's manifest: the interface is the contract,
@@ -18,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 from ...params import ParamError
 
-__all__ = ["REFERENCE_TOP", "reference_for", "reference_units", "reference_module"]
+__all__ = ["REFERENCE_TOP", "reference_for", "reference_units", "reference_module", "quick_configs"]
 
 #: Module name of every reference description.
 REFERENCE_TOP = "hwgen_reference"
@@ -36,6 +37,12 @@ def reference_for(unit_name: str) -> Callable[[Mapping[str, Any], dict], str]:
         raise ParamError(f"Unit {unit_name!r} has no behavioural reference to prove against; "
                          f"the units with one are: {', '.join(reference_units())}")
     return importlib.import_module(f"{__name__}.{unit_name}").reference
+
+
+def quick_configs(unit_name: str) -> tuple[dict, ...]:
+    """Parameter sets whose proof takes seconds (the module's ``QUICK``, else the defaults)."""
+    reference_for(unit_name)
+    return tuple(getattr(importlib.import_module(f"{__name__}.{unit_name}"), "QUICK", ({},)))
 
 
 def _decl(direction: str, name: str, width: int) -> str:

@@ -5,6 +5,10 @@
 from ._common import accumulator, shift_add_product
 
 
+#: Configurations that prove in seconds (tests use them; the defaults may take minutes).
+QUICK = ({"width": 4, "signed": True, "pipeline": 1},)
+
+
 def reference(p, ports=None) -> str:
     acc_w = p["acc_width"]
     return "\n".join([shift_add_product("prod", "a", p["width"], p["signed"], "b", p["width"], p["signed"], acc_w),

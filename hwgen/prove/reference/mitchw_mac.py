@@ -5,6 +5,10 @@ from . import mitchw
 from ._common import accumulator, extend
 
 
+#: Configurations that prove in seconds (tests use them; the defaults may take minutes).
+QUICK = ({"width": 6, "w": 3, "signedness": "ones_complement", "pipeline": 1},)
+
+
 def reference(p, ports=None) -> str:
     n = p["width"]
     body = mitchw.reference({**p, "pipeline": 0}).replace("  assign p = prod;", "")

@@ -4,6 +4,10 @@ output registers."""
 from ._common import output_delay, shift_add_product
 
 
+#: Configurations that prove in seconds (tests use them; the defaults may take minutes).
+QUICK = ({"width": 4, "signed": True}, {"width": 5, "pipeline": 2})
+
+
 def reference(p, ports=None) -> str:
     w = p["width"]
     return "\n".join([shift_add_product("prod", "a", w, p["signed"], "b", w, p["signed"], 2 * w),

@@ -7,6 +7,10 @@ from ...winograd_matrices import resolve
 from ._winograd import bilinear, signed_elements
 
 
+#: Configurations that prove in seconds (tests use them; the defaults may take minutes).
+QUICK = ({"d_width": 4, "u_width": 6},)
+
+
 def reference(p, ports) -> str:
     if p["pipeline"]:
         raise NotImplementedError("the wino_adder reference covers pipeline=0")
