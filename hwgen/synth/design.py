@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 from typing import Any, Mapping
+
+import hwgen_synth
 
 from ..params import ParamError
 from .flow import Design
 
 __all__ = ["unit_design", "file_design", "parse_extra", "yosys_mul_design"]
 
-_REPO_SYNTH = Path(__file__).resolve().parent.parent.parent / "synth"
+_REPO_SYNTH = Path(hwgen_synth.__file__).resolve().parent  # the top-level synth/ folder
 
 
 def unit_design(unit, params: Mapping[str, Any]) -> Design:

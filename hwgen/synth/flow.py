@@ -15,7 +15,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from typing import Any, Mapping
+
+import hwgen_synth
 
 from ..toolchain import ToolError
 from .cache import CacheEntry, content_key
@@ -29,7 +32,7 @@ TARGETS = ("generic", "ice40", "xilinx")
 #: Bumped whenever the figures derived from a Yosys run change meaning: old cache entries are ignored.
 FLOW_VERSION = 1
 
-_REPO_SYNTH = Path(__file__).resolve().parent.parent.parent / "synth"
+_REPO_SYNTH = Path(hwgen_synth.__file__).resolve().parent  # the top-level synth/ folder
 
 
 def script_path(name: str) -> Path:

@@ -1,0 +1,45 @@
+"""Regenerate the measured tables under reports/ that the README shows (besides those of `hwgen demo`).
+
+Each report is the output of one command of the tool, written atomically; then `render_readme.py`
+copies the reports into README.md. Nothing in the README is typed by hand. Run: `make readme`.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from hwgen.atomic import atomic_write_text  # noqa: E402
+
+PY = sys.executable
+HWGEN = [PY, "-m", "hwgen"]
+
+REPORTS = {
+    "reports/mitchw_error.md": [PY, "bench/mitchw_error_table.py"],
+    "reports/bf16_error.md": [PY, "scripts/bf16_tables.py", "--stdout"],
+    "reports/accuracy.md": HWGEN + ["accuracy"],
+    "reports/verify_speed.md": [PY, "bench/verify_speed.py"],
+}
+
+
+def main(names: list[str]) -> int:
+    failed = 0
+    for out, cmd in REPORTS.items():
+        if names and not any(n in out for n in names):
+            continue
+        if not (ROOT / cmd[1]).exists() and cmd[1] != "-m":
+            print(f"skip {out}: {cmd[1]} does not exist", file=sys.stderr)
+            continue
+        print(f"{out} <- {' '.join(cmd[1:])}", flush=True)
+        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if res.returncode != 0:
+            print(f"  failed ({res.returncode}):\n{res.stderr[-2000:]}", file=sys.stderr)
+            failed += 1
+            continue
+        atomic_write_text(ROOT / out, res.stdout)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
