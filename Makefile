@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.hwgen-installed
 # pytest workers: the default suite is sized for 2 cores
 JOBS   ?= 2
 
-.PHONY: install demo test test-all bench clean
+.PHONY: install demo test test-all bench readme clean
 
 install: $(STAMP)
 
@@ -27,6 +27,12 @@ test: $(STAMP)
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m ''
+
+# Refresh every generated table and plot shown in README.md, then the README itself.
+readme: $(STAMP)
+	$(BIN)/hwgen demo
+	$(BIN)/python scripts/refresh_reports.py
+	$(BIN)/python scripts/render_readme.py
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"(<!-- generated: (?P<src>[^ ]+) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
 
 
+def _demote(text: str) -> str:
+    """Headings of an included report sit below the README section that includes it."""
+    return re.sub(r"^(#+) ", lambda m: "##" + m.group(1) + " ", text, flags=re.M)
+
+
 def render(text: str) -> str:
     missing = []
 
@@ -26,7 +31,7 @@ def render(text: str) -> str:
         if not src.exists():
             missing.append(m.group("src"))
             return m.group(0)
-        return m.group(1) + src.read_text().rstrip("\n") + "\n" + m.group(4)
+        return m.group(1) + _demote(src.read_text().rstrip("\n")) + "\n" + m.group(4)
 
     out = BLOCK.sub(fill, text)
     for name in missing:
