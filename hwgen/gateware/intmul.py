@@ -1,9 +1,10 @@
 """Exact integer multiplier and MAC: the baselines every approximate unit is compared with."""
 
-from amaranth.hdl import Module, Mux, Shape, Signal, signed, unsigned
+from amaranth.hdl import Module, Shape, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .accumulate import accumulate
 from .pipeline import delay
 
 __all__ = ["IntMultiplier", "IntMAC"]
@@ -46,11 +47,5 @@ class IntMAC(wiring.Component):
         m = Module()
         product = Signal(_operand(2 * self.width, self.is_signed), name="product")
         m.d.comb += product.eq(self.a * self.b)
-        add_term = delay(m, product, self.pipeline, "product")
-        en = delay(m, self.en, self.pipeline, "en")
-        clr = delay(m, self.clr, self.pipeline, "clr")
-        acc = Signal(self.acc.shape(), name="acc_reg")
-        with m.If(en):
-            m.d.sync += acc.eq(Mux(clr, 0, acc) + add_term)
-        m.d.comb += self.acc.eq(acc)
+        accumulate(m, product, self.en, self.clr, self.acc, self.pipeline)
         return m

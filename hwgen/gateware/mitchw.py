@@ -25,6 +25,7 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .accumulate import accumulate
 from .log_shift import antilog_shift, count_width, normalise
 from .pipeline import delay
 
@@ -187,11 +188,5 @@ class MitchWMAC(wiring.Component):
         m = Module()
         m.submodules.mul = mul = MitchW(self.width, self.w, self.signedness, self.unbiased, 0)
         m.d.comb += [mul.a.eq(self.a), mul.b.eq(self.b)]
-        add_term = delay(m, mul.p, self.pipeline, "product")
-        en = delay(m, self.en, self.pipeline, "en")
-        clr = delay(m, self.clr, self.pipeline, "clr")
-        acc = Signal(self.acc.shape(), name="acc_reg")
-        with m.If(en):
-            m.d.sync += acc.eq(Mux(clr, 0, acc) + add_term)
-        m.d.comb += self.acc.eq(acc)
+        accumulate(m, mul.p, self.en, self.clr, self.acc, self.pipeline)
         return m

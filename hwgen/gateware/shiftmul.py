@@ -10,6 +10,7 @@ from amaranth.hdl import Module, Mux, Shape, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from .accumulate import accumulate
 from .args import check_int
 from .pipeline import delay
 
@@ -99,11 +100,5 @@ class ShiftMAC(wiring.Component):
         m = Module()
         m.submodules.mul = mul = ShiftMultiplier(self.width, self.is_signed, self.code_bits, 0)
         m.d.comb += [mul.a.eq(self.a), mul.b.eq(self.b)]
-        term = delay(m, mul.p, self.pipeline, "product")
-        en = delay(m, self.en, self.pipeline, "en")
-        clr = delay(m, self.clr, self.pipeline, "clr")
-        acc = Signal(self.acc.shape(), name="acc_reg")
-        with m.If(en):
-            m.d.sync += acc.eq(Mux(clr, 0, acc) + term)
-        m.d.comb += self.acc.eq(acc)
+        accumulate(m, mul.p, self.en, self.clr, self.acc, self.pipeline)
         return m
