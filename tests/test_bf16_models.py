@@ -12,7 +12,7 @@ import pytest
 
 from hwgen.error import characterise
 from hwgen.models.floatadd import float_add, float_mac
-from hwgen.models.floatfmt import BF16, FP32, Format, to_float
+from hwgen.models.floatfmt import BF16, FP32, Format
 from hwgen.models.floatmul import float_mul
 from hwgen.models.floatref import ref_add, ref_mul
 from hwgen.registry import get_unit

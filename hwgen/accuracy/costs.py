@@ -16,16 +16,7 @@ from typing import Any, Mapping
 
 from .variants import Variant
 
-__all__ = ["energy_for", "synth_available"]
-
-
-def synth_available() -> str | None:
-    """None when `hwgen synth` exists, else why not."""
-    try:
-        from ..commands import synth  # noqa: F401
-    except ImportError as e:
-        return f"the synthesis flow is not available ({e})"
-    return None
+__all__ = ["energy_for"]
 
 
 def _key(unit: str, params: Mapping[str, Any]) -> str:

@@ -61,18 +61,14 @@ def run(args):
                      bn_study=not args.no_bn_study)
     elapsed = time.perf_counter() - t0
     if args.plot:
-        from ..accuracy.costs import energy_for, synth_available
+        from ..accuracy.costs import energy_for
         from ..accuracy.plot import plot
-        why = synth_available()
-        if why:
-            print(f"hwgen: note: no plot: {why}", file=sys.stderr)
-        else:
-            energy = energy_for(variants, jobs=args.jobs or 2, log=lambda s: print(s, file=sys.stderr))
-            for r in recs:
-                if r["variant"] in energy:
-                    r["energy"] = energy[r["variant"]]
-            n = plot(recs, energy, args.plot)
-            print(f"wrote {args.plot} ({n} MAC types)", file=sys.stderr)
+        energy = energy_for(variants, jobs=args.jobs or 2, log=lambda s: print(s, file=sys.stderr))
+        for r in recs:
+            if r["variant"] in energy:
+                r["energy"] = energy[r["variant"]]
+        n = plot(recs, energy, args.plot)
+        print(f"wrote {args.plot} ({n} MAC types)", file=sys.stderr)
     if args.json:
         print_json(recs)
         return 0

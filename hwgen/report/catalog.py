@@ -8,7 +8,6 @@ reason instead of a figure: the catalog can name units before they exist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 __all__ = ["Entry", "catalog", "GROUPS", "HEADLINE"]
 

@@ -19,7 +19,6 @@ import numpy as np
 from ..emit import Generated, elaborate, write_generated
 from ..params import ParamError
 from ..registry import EXHAUSTIVE_LIMIT, Unit
-from ..ports import Port
 from . import simulate
 from .layout import Layout, layout_for
 from .wrapper import WRAPPER_TOP, bulk_wrapper
