@@ -16,11 +16,11 @@ writes (``-dump_vcd``). The run is killed at the time limit, which is reported a
 
 from __future__ import annotations
 
+import fcntl
 import os
-import re
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -192,6 +192,14 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
     _check_workdir(work)
+    with open(work / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one proof per folder at a time (parallel tests share them)
+        return _prove_in(work, unit, gen, params, body, clocked, steps, method, timeout)
+
+
+def _prove_in(work: Path, unit: Unit, gen: Generated, params: dict, body: str, clocked: bool, steps: int,
+              method: str, timeout: float) -> ProveResult:
+    m = gen.manifest
     dut = f"{gen.module}.v"
     (work / dut).write_text(gen.verilog)
     (work / "reference.v").write_text(reference_module(m, body))
@@ -221,20 +229,4 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     else:
         err = next((ln.strip() for ln in log.splitlines() if "ERROR" in ln), "no verdict in the log")
         raise ToolError(f"Yosys could not run the proof of {gen.module}: {err}; log: {work / 'prove.log'}")
-    return result
-    result.seconds = time.perf_counter() - t0
-    log = (work / "prove.log").read_text(errors="replace") if (work / "prove.log").exists() else ""
-    controls = [m["reset"]] if m["reset"] else []  # the clock is implicit in the SAT time steps
-    if _FAIL in log or _TEMPINDUCT_FAIL in log:
-        result.status = "counterexample"
-        result.counterexample = _counterexample(work / "cex.vcd", gen.ports, controls)
-    elif any(s in log for s in _SUCCESS):
-        result.status = "proved"
-    elif _REACHED in log:
-        result.detail = (f"no counterexample within {steps} steps from reset, but the induction did not "
-                         "close; raise maxsteps")
-    else:
-        err = next((ln for ln in log.splitlines() if ln.startswith("ERROR")), proc.stderr.decode()[-300:])
-        raise ToolError(f"Yosys could not run the proof of {gen.module} (exit {proc.returncode}): {err}; "
-                        f"log: {work / 'prove.log'}")
     return result

@@ -91,6 +91,10 @@ def _setter(layout: Layout, name: str, signature: str, value) -> list[str]:
     return lines + ["}"]
 
 
+def _sizes(layout: Layout) -> str:
+    return ", ".join(str(column_bytes(f.width)) for f in layout.fields) or "0"  # C++ forbids empty arrays
+
+
 def ports_header(inputs: Layout, outputs: Layout, latency: int, clock: str | None, reset: str | None) -> str:
     """C++ header for one design (included by native_harness.cpp)."""
     for name in (clock, reset):
@@ -106,10 +110,8 @@ def ports_header(inputs: Layout, outputs: Layout, latency: int, clock: str | Non
         f"static const uint64_t HWGEN_LATENCY = {int(latency)};",
         f"static const int HWGEN_N_IN = {len(inputs.fields)};",
         f"static const int HWGEN_N_OUT = {len(outputs.fields)};",
-        "static const size_t HWGEN_IN_SIZE[] = {" + ", ".join(
-            str(column_bytes(f.width)) for f in inputs.fields) + (", " if inputs.fields else "") + "0};",
-        "static const size_t HWGEN_OUT_SIZE[] = {" + ", ".join(
-            str(column_bytes(f.width)) for f in outputs.fields) + "};",
+        f"static const size_t HWGEN_IN_SIZE[] = {{{_sizes(inputs)}}};",
+        f"static const size_t HWGEN_OUT_SIZE[] = {{{_sizes(outputs)}}};",
     ]
     lines += _setter(inputs, "set_inputs", ", uint8_t* const* col, uint64_t i", lambda i, f: _col(i, f))
     lines += _setter(inputs, "set_zero", "", lambda i, f: "0")

@@ -19,7 +19,7 @@ def rounded(p, x: str, x_width: int) -> list[str]:
         return lines + [f"  wire signed [{x_width}:0] t = {extend('v', x_width, x_width + 1, True)};"]
     half = f"v[{s - 1}]"
     sticky = f"(|v[{s - 2}:0])" if s >= 2 else "1'b0"
-    q = f"q[0]"
+    q = "q[0]"
     up = {"floor": "1'b0", "half_up": half, "half_away": f"{half} & ({sticky} | ~v[{x_width - 1}])",
           "half_even": f"{half} & ({sticky} | {q})"}[mode]
     return lines + [f"  wire signed [{x_width - 1}:0] q = v >>> {s};",
