@@ -3,13 +3,14 @@ parallel chunked comparison. It must agree with the bulk path and catch every wr
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pytest
 
 from hwgen.cli import main
 from hwgen.emit import elaborate
-from hwgen.registry import EXHAUSTIVE_LIMIT, get_unit
+from hwgen.registry import EXHAUSTIVE_LIMIT, all_units, get_unit
 from hwgen.verify import verify
 from hwgen.verify.layout import layout_for
 from hwgen.verify.mutate import flip_output_bit
@@ -83,24 +84,30 @@ def test_decode_index_is_the_cartesian_product_first_port_slowest():
 
 
 def test_decode_index_of_array_ports():
-    ins = _inputs(get_unit("wino_input"), {"d_width": 2}) if "wino_input" in _unit_names() else None
-    if ins is None:
-        pytest.skip("no array-port unit registered")
-    vec = decode_index(ins, (1 << space_bits(ins)) - 2, 2)  # all ones but the last element's bit 0
+    if "wino_input" not in {u.name for u in all_units()}:
+        pytest.skip("no array-port unit (wino_input) registered")
+    ins = _inputs(get_unit("wino_input"), {"d_width": 2})
+    assert space_bits(ins) == 32
+    vec = decode_index(ins, (1 << 32) - 2, 2)  # all ones but bit 0 of the last element
     assert vec["d"].shape == (2, 4, 4)
     assert vec["d"][0, 3, 3] == -2 and vec["d"][0, 0, 0] == -1 and vec["d"][1, 3, 3] == -1
 
 
-def _unit_names():
-    from hwgen.registry import all_units
-    return {u.name for u in all_units()}
-
-
-def test_cli_exhaustive_16bit_refuses_icarus_and_the_vector_path(capsys):
-    for argv in (["--sim", "icarus", "--path", "native"], ["--path", "vector"]):
-        code = main(["verify", "mul", "-p", "width=16", "--vectors", "exhaustive", *argv])
-        err = capsys.readouterr().err
-        assert code == 2 and err.startswith("hwgen: error: --"), err
+@pytest.mark.parametrize("argv, message", [
+    (["-p", "width=16", "--sim", "icarus", "--path", "native"],
+     r"^hwgen: error: --path native runs on Verilator only, not on 'icarus'\n$"),
+    (["-p", "width=16", "--path", "vector"],
+     r"^hwgen: error: --vectors exhaustive: the input space of mul_w16_s0_p0 exceeds 1048576 vectors on this "
+     r"path; give a number of random vectors \(or use --path native with Verilator\)\n$"),
+    (["-p", "width=20"],
+     r"^hwgen: error: --vectors exhaustive: the input space of mul_w20_s0_p0 has 2\^40 vectors, more than "
+     r"the native path's 2\^36; give a number of random vectors\n$"),
+    (["-p", "width=8", "--path", "native", "--sim", "icarus"],
+     r"^hwgen: error: --path native runs on Verilator only, not on 'icarus'\n$"),
+], ids=["icarus", "vector-path", "too-big", "icarus-small"])
+def test_cli_exhaustive_refusals_exit_2(argv, message, capsys):
+    assert main(["verify", "mul", "--vectors", "exhaustive", *argv]) == 2
+    assert re.match(message, capsys.readouterr().err)
 
 
 def test_cli_native_json(build_root, monkeypatch, capsys):
