@@ -79,6 +79,9 @@ def test_cli_json(build_root, monkeypatch, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["prove", "mul", "--timeout", "0"], r"^hwgen: error: --timeout must be a number of seconds > 0, not 0\.0\n$"),
     (["prove", "nosuchunit"], r"^hwgen: error: Unknown unit 'nosuchunit'; the units are: "),
+    (["prove", "wino_input", "-p", "pipeline=1"],
+     r"^hwgen: error: The wino_input reference covers pipeline=0 only, not pipeline=1; pipelined designs are "
+     r"checked by simulation\n$"),
 ])
 def test_cli_bad_input_exits_2(argv, message, capsys):
     assert main(argv) == 2

@@ -3,6 +3,7 @@
 V = B^T d B is computed exactly (wide enough that nothing wraps: the absolute value is not a ring
 operation), then the element-wise -|u - V * 2^u_frac|, then the output transform modulo 2^out_width."""
 
+from ...params import ParamError
 from ...winograd_matrices import resolve
 from ._winograd import bilinear, signed_elements
 
@@ -13,7 +14,8 @@ QUICK = ({"d_width": 4, "u_width": 6},)
 
 def reference(p, ports) -> str:
     if p["pipeline"]:
-        raise NotImplementedError("the wino_adder reference covers pipeline=0")
+        raise ParamError(f"The wino_adder reference covers pipeline=0 only, not pipeline={p['pipeline']}; "
+                         "pipelined designs are checked by simulation")
     mats = resolve(p["matrices"], p["tile"])
     n, uw, frac = len(mats.BT), p["u_width"], p["u_frac"]
     # |entries of B^T d B| <= (max row sum of |B^T|)^2 * 2^(d_width-1): generous exact width
