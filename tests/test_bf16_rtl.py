@@ -8,7 +8,6 @@ sequences. The full matrix (every tiny format x variant, 10^6 bf16 vectors) is m
 
 import re
 
-import numpy as np
 import pytest
 from amaranth.sim import Simulator
 

@@ -13,7 +13,6 @@ from hwgen.report import Options, headline, pareto_front, run_compare, select_en
 from hwgen.report.catalog import HEADLINE
 
 from conftest import REPO
-from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
 

@@ -16,7 +16,6 @@ from hwgen.synth import load_netlist, synthesize, unit_design
 from hwgen.synth.netlist import NetlistError
 
 from conftest import REPO
-from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
 

@@ -11,7 +11,6 @@ from hwgen.params import ParamError
 from hwgen.sweep import parse_spec, run_sweep, run_tasks
 
 from conftest import REPO
-from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 
 

@@ -15,7 +15,6 @@ from hwgen.params import ParamError
 from hwgen.toolchain import ToolError
 
 from conftest import REPO
-from synth_cache import fresh_cache  # noqa: F401  (fixture)
 
 GENERIC = {"$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_ANDNOT_", "$_ORNOT_",
            "$_MUX_", "$_DFF_P_"}
