@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 from ..emit import Generated, elaborate
 from ..ports import Port
 from ..registry import Unit
-from ..synth.yosys import _check_workdir, yosys_command
+from ..synth.yosys import yosys_command
 from ..toolchain import ToolError
 from .reference import REFERENCE_TOP, reference_for, reference_module
 
@@ -191,7 +191,6 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     root = Path(work_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
     work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
-    _check_workdir(work)
     with open(work / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one proof per folder at a time (parallel tests share them)
         return _prove_in(work, unit, gen, params, body, clocked, steps, method, timeout)
