@@ -35,8 +35,8 @@ def _direct_acc_design(dw: int, tile: int, acc_width: int) -> Design:
     from amaranth.lib import wiring
     from amaranth.lib.wiring import In, Out
 
-    from hwgen.gateware.winograd.direct import AdderDirect
-    from hwgen.gateware.winograd.transforms import grid
+    from hwgen.units.winograd.gateware.direct import AdderDirect
+    from hwgen.units.winograd.gateware.transforms import grid
 
     class DirectAcc(wiring.Component):
         def __init__(self):
@@ -62,7 +62,7 @@ def _direct_acc_design(dw: int, tile: int, acc_width: int) -> Design:
 
 
 def _direct_y_width(dw: int, tile: int) -> int:
-    from hwgen.gateware.winograd.widths import lin_range, neg_abs_diff_range, signed_range
+    from hwgen.units.winograd.widths import lin_range, neg_abs_diff_range, signed_range
     term = neg_abs_diff_range(signed_range(dw), signed_range(dw), 0)[1]
     return lin_range([(1, term)] * 9).width
 

@@ -10,10 +10,10 @@ import argparse
 import os
 import sys
 
-from . import __version__
-from .commands import COMMANDS
-from .params import ParamError
-from .toolchain import ToolError
+from hwgen import __version__
+from hwgen.commands import COMMANDS
+from hwgen.params import ParamError
+from hwgen.toolchain import ToolError
 
 __all__ = ["main"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import __version__
-from .atomic import atomic_write_text
-from .ports import Port, ports_of
-from .registry import Unit
+from hwgen import __version__
+from hwgen.atomic import atomic_write_text
+from hwgen.ports import Port, ports_of
+from hwgen.registry import Unit
 
 __all__ = ["Generated", "elaborate", "write_generated", "generate"]
 

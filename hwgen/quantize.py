@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .params import ParamError
+from hwgen.params import ParamError
 
 __all__ = ["METHODS", "FITS", "MIN_BITS", "MAX_BITS", "Quantized", "levels_for", "quantize", "dequantize",
            "fit_base"]

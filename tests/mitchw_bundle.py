@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.models.mitchw import mitchw_model
+from hwgen.units.mitchw.model import mitchw_model
 from hwgen.registry import Stimulus, Unit
-from hwgen.stimuli import cross, exhaustive_grid, random_ints
+from hwgen.numeric.stimuli import cross, exhaustive_grid, random_ints
 from hwgen.units.mitchw import directed_operands
 
 
@@ -40,7 +40,7 @@ def bundle(name: str, width: int, configs: list[dict]) -> Unit:
         from amaranth.lib import data, wiring
         from amaranth.lib.wiring import In, Out
 
-        from hwgen.gateware.mitchw import MitchW
+        from hwgen.units.mitchw.gateware import MitchW
 
         class Bundle(wiring.Component):
             def __init__(self):

@@ -1,22 +1,22 @@
-"""Float golden models (hwgen.models.float*) against independent references.
+"""Float golden models (hwgen.units.bf16.model) against independent references.
 
 References: numpy float32 arithmetic (IEEE, correctly rounded), ml_dtypes (bfloat16 and the IEEE-style
 float8 formats; it keeps subnormals and returns NaNs of its own, so flush-to-zero is applied to its
 inputs and outputs here and NaNs compare by class), and the exact-rational reference
-hwgen.models.floatref where no library has the format or the operation (Mitchell products).
+hwgen.units.bf16.model.ref where no library has the format or the operation (Mitchell products).
 """
 
 import ml_dtypes
 import numpy as np
 import pytest
 
-from hwgen.error import characterise
-from hwgen.models.floatadd import float_add, float_mac
-from hwgen.models.floatfmt import BF16, FP32, Format
-from hwgen.models.floatmul import float_mul
-from hwgen.models.floatref import ref_add, ref_mul
+from hwgen.metrics import characterise
+from hwgen.units.bf16.model.add import float_add, float_mac
+from hwgen.units.bf16.model.fmt import BF16, FP32, Format
+from hwgen.units.bf16.model.mul import float_mul
+from hwgen.units.bf16.model.ref import ref_add, ref_mul
 from hwgen.registry import get_unit
-from hwgen.units.bf16_stimuli import directed_values
+from hwgen.units.bf16.stimuli import directed_values
 
 MIN32 = 2.0 ** -126  # smallest normal of fp32 and bfloat16
 

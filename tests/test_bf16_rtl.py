@@ -1,5 +1,5 @@
 # amaranth: UnusedElaboratable=no
-"""Float gateware (hwgen.gateware.float) against the golden models: Verilator, amaranth.sim, parameter checks.
+"""Float gateware (hwgen.units.bf16.gateware) against the golden models: Verilator, amaranth.sim, parameter checks.
 
 Default runs: the bf16 configurations of the issue's definition of done (directed TestFloat-style set
 plus 10^5 seeded random vectors each), tiny formats exhaustively (one build per variant kind), and MAC
@@ -11,8 +11,8 @@ import re
 import pytest
 from amaranth.sim import Simulator
 
-from hwgen.gateware.float import FloatFormat, FloatMAC, FloatMul
-from hwgen.gateware.float.mulcore import MitchellMulCore
+from hwgen.units.bf16.gateware import FloatFormat, FloatMAC, FloatMul
+from hwgen.units.bf16.gateware.mulcore import MitchellMulCore
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.verify import verify

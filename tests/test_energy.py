@@ -8,9 +8,10 @@ import pytest
 from hwgen.energy import GateSim, PostSynthesisMismatch, simulate_stream, unit_energy
 from hwgen.energy.liberty import compile_function, load_liberty, net_energies
 from hwgen.energy.measure import liberty_energy
-from hwgen.energy.streams import cnn_activations, float_to_bf16, stream_for
-from hwgen.energy.unit_streams import shift_codes
-from hwgen.models.shiftmul import shift_weight_value
+from hwgen.energy.streams import stream_for
+from hwgen.numeric.streams import cnn_activations, float_to_bf16
+from hwgen.units.shiftmul.streams import shift_codes
+from hwgen.units.shiftmul.model import shift_weight_value
 from hwgen.registry import get_unit
 from hwgen.synth import load_netlist, synthesize, unit_design
 from hwgen.synth.netlist import NetlistError

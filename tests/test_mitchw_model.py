@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from hwgen.error import characterise
-from hwgen.models.mitchw import mitchw_mac_model, mitchw_model
+from hwgen.metrics import characterise
+from hwgen.units.mitchw.model import mitchw_mac_model, mitchw_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 

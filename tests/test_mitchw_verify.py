@@ -13,8 +13,8 @@ from amaranth.sim import Simulator
 
 from hwgen.gateware.leading_one import LeadingOne
 from hwgen.gateware.log_shift import AntilogShifter, Normaliser
-from hwgen.gateware.mitchw import MitchW, MitchWMAC
-from hwgen.models.mitchw import mitchw_model
+from hwgen.units.mitchw.gateware import MitchW, MitchWMAC
+from hwgen.units.mitchw.model import mitchw_model
 from hwgen.registry import get_unit
 from hwgen.toolchain import simulator_available
 from hwgen.verify import verify

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hwgen.cli import main
-from hwgen.models.shiftmul import shift_emax, shift_mul_model, shift_weight_value
+from hwgen.units.shiftmul.model import shift_emax, shift_mul_model, shift_weight_value
 from hwgen.params import ParamError
 from hwgen.quantize import _Sorted, dequantize, fit_base, levels_for, quantize
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hwgen.models.requant import ROUNDING_MODES, output_range, requant_model, requant_mul_model, round_shift_model
+from hwgen.units.requant.model import ROUNDING_MODES, output_range, requant_model, requant_mul_model, round_shift_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 
@@ -179,7 +179,7 @@ def test_defaults():
 def test_error_against_exact_division_hand_computed(mode, mae, mse):
     """8-bit x, shift 2, an output wide enough never to saturate: the error is set by x mod 4 alone,
     uniform over {0, 1, 2, 3}: floor errs by 0, -1/4, -1/2, -3/4; nearest by 0, -1/4, +-1/2, +1/4."""
-    from hwgen.error import characterise
+    from hwgen.metrics import characterise
     r = characterise(REQUANT, {"in_width": 8, "out_width": 7, "shift": 2, "rounding": mode})
     assert r.exhaustive and r.vectors == 256
     assert r.mae == pytest.approx(mae) and r.mse == pytest.approx(mse) and r.ep == pytest.approx(0.75)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
-from hwgen.gateware.shiftmul import ShiftMAC, ShiftMultiplier
-from hwgen.models.shiftmul import shift_emax, shift_mac_model, shift_mul_model, shift_weight_value
+from hwgen.units.shiftmul.gateware import ShiftMAC, ShiftMultiplier
+from hwgen.units.shiftmul.model import shift_emax, shift_mac_model, shift_mul_model, shift_weight_value
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.verify import verify

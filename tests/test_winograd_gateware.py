@@ -4,10 +4,10 @@
 import pytest
 
 from hwgen.emit import elaborate
-from hwgen.gateware.winograd.adder_array import AdderArray
-from hwgen.gateware.winograd.direct import AdderDirect, ConvDirect
-from hwgen.gateware.winograd.tile import WinoAdderTile, WinoMulTile
-from hwgen.gateware.winograd.transforms import FilterTransform, InputTransform, OutputTransform
+from hwgen.units.winograd.gateware.adder_array import AdderArray
+from hwgen.units.winograd.gateware.direct import AdderDirect, ConvDirect
+from hwgen.units.winograd.gateware.tile import WinoAdderTile, WinoMulTile
+from hwgen.units.winograd.gateware.transforms import FilterTransform, InputTransform, OutputTransform
 from hwgen.ports import ports_of
 from hwgen.registry import get_unit
 

@@ -5,8 +5,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hwgen.models.winograd import direct_correlation, wino_mul_model
-from hwgen.winograd_matrices import (check_exact, custom_matrices, filter_transform, filter_transform_int,
+from hwgen.units.winograd.model import direct_correlation, wino_mul_model
+from hwgen.numeric.winograd_matrices import (check_exact, custom_matrices, filter_transform, filter_transform_int,
                                      output_scale, preset, resolve)
 
 PRESETS = [("standard", 2), ("balanced", 2), ("standard", 4)]

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from hwgen.gateware.winograd.linear import csd, stage_plan
-from hwgen.gateware.winograd.widths import Range, input_ranges, signed_range
-from hwgen.models import winograd as wm
+from hwgen.units.winograd.gateware.linear import csd, stage_plan
+from hwgen.units.winograd.widths import Range, input_ranges, signed_range
+from hwgen.units.winograd import model as wm
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.units.winograd import TILE_UNITS, outputs_per_tile
-from hwgen.units.winograd_stimuli import random_tiles, transform_extremes
-from hwgen.winograd_matrices import preset
+from hwgen.units.winograd.stimuli import random_tiles, transform_extremes
+from hwgen.numeric.winograd_matrices import preset
 
 
 def _p(unit, **given):
@@ -34,7 +34,7 @@ def test_wino_adder_is_not_direct_addernet(seed):
     rng = np.random.default_rng(seed)
     mats = preset("standard", 2)
     d, g = rng.integers(-128, 128, size=(1000, 4, 4)), rng.integers(-128, 128, size=(1000, 3, 3))
-    from hwgen.winograd_matrices import filter_transform
+    from hwgen.numeric.winograd_matrices import filter_transform
     y = wm.wino_adder_model(_p("wino_adder", u_width=14), {"d": d, "u": filter_transform(g, mats, 2)})["y"]
     direct = 4 * wm.direct_adder(d, g, 2)
     assert np.mean(y != direct) > 0.9

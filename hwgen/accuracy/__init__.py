@@ -12,10 +12,10 @@ __all__ = ["run_study", "catalogue"]
 
 
 def run_study(*args, **kwargs):
-    from .study import run_study as _run
+    from hwgen.accuracy.study import run_study as _run
     return _run(*args, **kwargs)
 
 
 def catalogue():
-    from .variants import catalogue as _cat
+    from hwgen.accuracy.variants import catalogue as _cat
     return _cat()

@@ -3,7 +3,7 @@ fp32 output), fp32 accumulation rounding once per step exactly as the ``bf16_mac
 (``acc <- RNE_fp32(acc + a*b)`` from +0, flush-to-zero), in the same order (k = 0, 1, ...).
 
 The ``bf16_mac`` model steps through one accumulator in a Python loop; here the same per-step addition
-(:func:`hwgen.models.floatadd.float_add`, the function that model calls) runs over every accumulator
+(:func:`hwgen.units.bf16.model.add.float_add`, the function that model calls) runs over every accumulator
 of a layer at once. The tests check the result against the registered ``bf16_mac`` model itself.
 Between layers (bias, ReLU, pooling) the network computes in fp32 and rounds activations to bf16 with
 round-to-nearest-even, like the weights (batch norm folded in first).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn
+from hwgen.accuracy import nn
 
 __all__ = ["to_bf16", "bf16_to_f32", "f32_bits", "f32_from_bits", "Bf16Mac", "bf16_logits"]
 
@@ -47,8 +47,8 @@ class Bf16Mac:
     many independent dot products."""
 
     def __init__(self, multiplier: str = "exact", w: int | None = None):
-        from ..models.floatadd import float_add
-        from ..registry import get_unit
+        from hwgen.units.bf16.model.add import float_add
+        from hwgen.registry import get_unit
         given = {"multiplier": multiplier}
         if w is not None:
             given["w"] = w
@@ -57,7 +57,7 @@ class Bf16Mac:
         mul = get_unit("bf16_mul")
         self.mul_params = mul.resolve(dict(given, out_format="fp32", ftz=self.mac_params["ftz"]))
         self._mul = mul.model
-        from ..models.floatfmt import Format
+        from hwgen.units.bf16.model.fmt import Format
         self.acc_fmt = Format(self.mac_params["exp_bits"], self.mac_params["wide_man_bits"])
         self._add = float_add
 

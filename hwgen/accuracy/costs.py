@@ -14,7 +14,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
-from .variants import Variant
+from hwgen.accuracy.variants import Variant
 
 __all__ = ["energy_for"]
 

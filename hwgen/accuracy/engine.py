@@ -22,10 +22,10 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from . import nn
-from .data import load
-from .products import ProductStats, UnitProduct, int_matmul
-from .quant import Requantizer, input_codes, quantize_pow2, requantizer
+from hwgen.accuracy import nn
+from hwgen.accuracy.data import load
+from hwgen.accuracy.products import ProductStats, UnitProduct, int_matmul
+from hwgen.accuracy.quant import Requantizer, input_codes, quantize_pow2, requantizer
 
 __all__ = ["WeightQ", "Scheme", "IntNet", "calibration", "recompute_bn", "pow2_weights", "shift_for",
            "conv1_acc", "requantize"]

@@ -22,7 +22,7 @@ CHUNK = 1 << 21
 
 def unit_available(name: str) -> bool:
     """True when unit ``name`` is registered (its model exists)."""
-    from ..registry import all_units
+    from hwgen.registry import all_units
     return any(u.name == name for u in all_units())
 
 
@@ -41,7 +41,7 @@ class UnitProduct:
     _model: Callable = field(init=False)
 
     def __post_init__(self):
-        from ..registry import get_unit
+        from hwgen.registry import get_unit
         u = get_unit(self.unit)
         self.resolved = u.resolve(dict(self.params))
         self._model = u.model

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .engine import Scheme, WeightQ, pow2_weights
+from hwgen.accuracy.engine import Scheme, WeightQ, pow2_weights
 
 __all__ = ["Variant", "catalogue", "MODES", "QUICK"]
 
@@ -51,7 +51,7 @@ def _discretized(method: str, bits: int):
     ``mul`` unit, exponential base-1/2 codes as-is for the ``shift_mul`` unit."""
     import numpy as np
 
-    from ..quantize import quantize
+    from hwgen.quantize import quantize
 
     def q(w2d):
         r = quantize(w2d, bits, method="linear" if method == "lin" else "exp")

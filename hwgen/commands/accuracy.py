@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..params import ParamError
-from .common import print_json
+from hwgen.params import ParamError
+from hwgen.commands.common import print_json
 
 NAME = "accuracy"
 HELP = "network-level accuracy of each MAC type (bit-exact golden models) on the digits data set"
@@ -30,7 +30,7 @@ def add_arguments(p):
 
 
 def _select(patterns, quick: bool):
-    from ..accuracy.variants import QUICK, catalogue
+    from hwgen.accuracy.variants import QUICK, catalogue
     cat = catalogue()
     if not patterns:
         return [v for v in cat if not quick or v.name in QUICK]
@@ -44,8 +44,8 @@ def _select(patterns, quick: bool):
 
 
 def run(args):
-    from ..accuracy.report import markdown
-    from ..accuracy.study import missing_units, run_study
+    from hwgen.accuracy.report import markdown
+    from hwgen.accuracy.study import missing_units, run_study
 
     variants = _select(args.variants, args.quick)
     if args.list:
@@ -61,8 +61,8 @@ def run(args):
                      bn_study=not args.no_bn_study)
     elapsed = time.perf_counter() - t0
     if args.plot:
-        from ..accuracy.costs import energy_for
-        from ..accuracy.plot import plot
+        from hwgen.accuracy.costs import energy_for
+        from hwgen.accuracy.plot import plot
         energy = energy_for(variants, jobs=args.jobs or 2, log=lambda s: print(s, file=sys.stderr))
         for r in recs:
             if r["variant"] in energy:

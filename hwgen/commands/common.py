@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ..params import parse_assignments
-from ..registry import get_unit
+from hwgen.params import parse_assignments
+from hwgen.registry import get_unit
 
 __all__ = ["add_unit_arguments", "unit_and_params", "print_json"]
 

@@ -2,10 +2,10 @@
 
 import sys
 
-from ..energy.streams import STREAMS
-from ..params import ParamError
-from ..report import Options, run_compare
-from ..synth import parse_extra
+from hwgen.energy.streams import STREAMS
+from hwgen.params import ParamError
+from hwgen.report import Options, run_compare
+from hwgen.synth import parse_extra
 
 NAME = "compare"
 HELP = "compare units side by side (area, transistors, depth, LUTs, energy proxy, error): tables and plots"

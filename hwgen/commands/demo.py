@@ -12,10 +12,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..atomic import atomic_write_text
-from ..emit import elaborate, write_generated
-from ..registry import all_units
-from ..verify import verify
+from hwgen.atomic import atomic_write_text
+from hwgen.emit import elaborate, write_generated
+from hwgen.registry import all_units
+from hwgen.verify import verify
 
 NAME = "demo"
 HELP = "generate the default units into rtl_out/, verify each one, print a summary"
@@ -64,14 +64,14 @@ def verification_table(rows: list[dict], seed: int) -> str:
 
 
 def _compare(reports: Path) -> int:
-    from ..cli import main
+    from hwgen.cli import main
     return main(["compare", "--out", str(reports / "compare")])
 
 
 def _accuracy(reports: Path) -> None:
-    from ..accuracy.report import markdown
-    from ..accuracy.study import run_study
-    from ..accuracy.variants import QUICK, catalogue
+    from hwgen.accuracy.report import markdown
+    from hwgen.accuracy.study import run_study
+    from hwgen.accuracy.variants import QUICK, catalogue
 
     names = [v.name for v in catalogue() if v.name in QUICK]
     recs = run_study(names, quick=True)
@@ -82,7 +82,7 @@ def _accuracy(reports: Path) -> None:
 
 
 def run(args):
-    from .list_units import markdown_table
+    from hwgen.commands.list_units import markdown_table
 
     t0 = time.perf_counter()
     reports = Path(args.reports)

@@ -1,8 +1,8 @@
 """`hwgen prove`: formal equivalence of the generated RTL and an independent behavioural reference."""
 
-from ..prove import DEFAULT_TIMEOUT, prove
-from ..params import ParamError
-from .common import add_unit_arguments, print_json, unit_and_params
+from hwgen.prove import DEFAULT_TIMEOUT, prove
+from hwgen.params import ParamError
+from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 
 NAME = "prove"
 HELP = "prove the generated Verilog equal to an independent behavioural description (Yosys SAT)"

@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-from ..params import ParamError
-from ..sweep import load_spec, run_sweep
+from hwgen.params import ParamError
+from hwgen.sweep import load_spec, run_sweep
 
 NAME = "sweep"
 HELP = "evaluate a grid of unit configurations (generate, verify, synth, energy, error) in parallel"

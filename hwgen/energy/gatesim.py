@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..synth.netlist import CONST1, Netlist, NetlistError
+from hwgen.synth.netlist import CONST1, Netlist, NetlistError
 
 __all__ = ["GateSim", "SimRun", "CellModel", "FlopModel", "GENERIC_CELLS", "GENERIC_FLOPS", "popcount",
            "SUPPORTED_CELLS"]

@@ -276,7 +276,7 @@ def load_liberty(path: str | Path) -> Library:
 # -- simulation models and per-net energies ----------------------------------------------------------------
 def library_models(lib: Library, cell_types) -> tuple[dict, dict]:
     """GateSim models (cells, flops) for the library cells a netlist uses."""
-    from .gatesim import CellModel, FlopModel
+    from hwgen.energy.gatesim import CellModel, FlopModel
 
     cells, flops = {}, {}
     for name in sorted(set(cell_types)):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from ..synth.cache import content_key
-from ..synth.flow import SynthResult
-from ..synth.weights import GE_WEIGHTS
-from .proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
-from .streams import stream_for
+from hwgen.synth.cache import content_key
+from hwgen.synth.flow import SynthResult
+from hwgen.synth.weights import GE_WEIGHTS
+from hwgen.energy.proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
+from hwgen.energy.streams import stream_for
 
 __all__ = ["unit_energy", "liberty_energy", "liberty_energy_of", "DEFAULT_SEED", "ENERGY_VERSION"]
 
@@ -57,7 +57,7 @@ def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: 
     if use_cache and (hit := _cached(cache)) is not None:
         return hit
     if design is None or not design.ports:
-        from ..synth.design import unit_design
+        from hwgen.synth.design import unit_design
         design = unit_design(unit, params)
     run, _, _, checked, sim = simulate_stream(
         synth.netlist_path, list(design.ports), vectors, latency=design.latency, sequential=unit.sequential,
@@ -75,7 +75,7 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     """Energy per operation of the Liberty-mapped netlist (``netlist_liberty.json``), from the library's
     internal-power tables and pin capacitances (:func:`hwgen.energy.liberty.net_energies`), on the same
     stream and with the same post-synthesis check as :func:`unit_energy`."""
-    from .liberty import load_liberty
+    from hwgen.energy.liberty import load_liberty
 
     path = synth.folder / "netlist_liberty.json"
     if not path.exists():
@@ -87,7 +87,7 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     if use_cache and (hit := _cached(cache)) is not None:
         return hit
     if design is None or not design.ports:
-        from ..synth.design import unit_design
+        from hwgen.synth.design import unit_design
         design = unit_design(unit, params)
     out = liberty_energy_of(path, liberty, list(design.ports), vectors, latency=design.latency,
                             sequential=unit.sequential, model=lambda vec: unit.model(params, vec),
@@ -102,8 +102,8 @@ def liberty_energy_of(path, liberty, ports, vectors, *, latency: int = 0, sequen
     its toggles with the library: the JSON fields ``energy_liberty``, ``energy_liberty_unit``, ..."""
     import numpy as np
 
-    from ..synth.netlist import load_netlist
-    from .liberty import energy_unit, library_models, load_liberty, net_energies
+    from hwgen.synth.netlist import load_netlist
+    from hwgen.energy.liberty import energy_unit, library_models, load_liberty, net_energies
 
     lib = load_liberty(liberty)
     nl = load_netlist(path, output_pins={name: set(c.outputs) for name, c in lib.cells.items()},

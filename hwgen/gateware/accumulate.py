@@ -7,7 +7,7 @@ so pipelining changes only the latency (``pipeline + 1``), never the protocol.
 
 from amaranth.hdl import Mux, Signal, Value
 
-from .pipeline import delay
+from hwgen.gateware.pipeline import delay
 
 __all__ = ["accumulate"]
 

@@ -11,7 +11,7 @@ from amaranth.hdl import Cat, Module, Mux, Signal, Value
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .log_shift import count_width
+from hwgen.gateware.log_shift import count_width
 
 __all__ = ["LeadingOne", "leading_zeros"]
 

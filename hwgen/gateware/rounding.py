@@ -8,7 +8,7 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .args import check_int
+from hwgen.gateware.args import check_int
 
 __all__ = ["ROUNDING_MODES", "RoundingShifter", "Saturator"]
 

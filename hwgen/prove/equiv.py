@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..emit import Generated, elaborate
-from ..ports import Port
-from ..registry import Unit
-from ..synth.yosys import yosys_command
-from ..toolchain import ToolError
-from .reference import REFERENCE_TOP, reference_for, reference_module
+from hwgen.emit import Generated, elaborate
+from hwgen.ports import Port
+from hwgen.registry import Unit
+from hwgen.synth.yosys import yosys_command
+from hwgen.toolchain import ToolError
+from hwgen.prove.reference import REFERENCE_TOP, reference_for, reference_module
 
 __all__ = ["ProveResult", "prove", "DEFAULT_TIMEOUT", "STATUSES"]
 

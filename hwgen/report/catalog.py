@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Entry", "catalog", "GROUPS", "HEADLINE"]
+__all__ = ["Entry", "catalog", "GROUPS", "PLOT_GROUPS", "HEADLINE"]
 
 GROUPS = {
     "mul": "Integer multipliers",
@@ -20,6 +20,10 @@ GROUPS = {
     "extra": "External designs (--extra)",
     "other": "Other registered units (their demo configurations)",
 }
+
+#: Groups whose rows share an error scale and a cost scale, one plot panel each.
+PLOT_GROUPS = (("mul", "integer multipliers"), ("mac", "MACs (product error)"), ("bf16", "bfloat16"),
+               ("extra", "external designs"))
 
 #: The seed paper's claim (a Mitch-w6 MAC saves up to 80% energy against a bfloat16 MAC): the reference
 #: row and the rows the report sets beside it, by label. The first is the claim's pair.

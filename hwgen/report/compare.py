@@ -10,13 +10,13 @@ import dataclasses
 from pathlib import Path
 from typing import Sequence
 
-from ..atomic import atomic_write_text
-from ..synth.cache import cache_root
-from ..sweep.executor import run_tasks
-from .catalog import Entry, catalog
-from .evaluate import Options, evaluate_entry, evaluate_extra
-from .plots import plot_cost_vs_error
-from .tables import csv_text, json_text, markdown
+from hwgen.atomic import atomic_write_text
+from hwgen.synth.cache import cache_root
+from hwgen.sweep.executor import run_tasks
+from hwgen.report.catalog import Entry, catalog
+from hwgen.report.evaluate import Options, evaluate_entry, evaluate_extra
+from hwgen.report.plots import plot_cost_vs_error
+from hwgen.report.tables import csv_text, json_text, markdown
 
 __all__ = ["select_entries", "run_compare"]
 
@@ -25,7 +25,7 @@ def select_entries(width: int, units: Sequence[str] | None, include_all: bool) -
     """Catalog rows for ``units`` (all when None). A requested unit that the catalog does not name gets
     its ``demo`` configurations (or its defaults) in group "other"; one not registered gets a row saying
     so. ``include_all`` adds every registered unit the catalog misses."""
-    from ..registry import all_units
+    from hwgen.registry import all_units
 
     rows = catalog(width)
     registered = {u.name: u for u in all_units()}
@@ -59,7 +59,7 @@ def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Se
                 out: str | Path = "out/compare", jobs: int | None = None, scheduler: str | None = None,
                 include_all: bool = False, command: str = "hwgen compare", progress: bool = True) -> dict:
     """Evaluate, write the files, return ``{"rows": [...], "files": [...], "failed": n}``."""
-    from ..synth.yosys import yosys_version
+    from hwgen.synth.yosys import yosys_version
 
     opts = dataclasses.replace(opts, cache_dir=str(cache_root()),
                                liberty=str(Path(opts.liberty).resolve()) if opts.liberty else None)

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..params import ParamError
-from .catalog import Entry
+from hwgen.params import ParamError
+from hwgen.report.catalog import Entry
 
 __all__ = ["Options", "evaluate_entry", "evaluate_extra", "error_fields", "METRICS"]
 
@@ -50,7 +50,7 @@ def _synth_fields(result) -> dict:
 
 
 def _fpga_fields(design, opts: Options) -> dict:
-    from ..synth import synthesize
+    from hwgen.synth import synthesize
     if not opts.fpga:
         return {}
     d = synthesize(design, opts.fpga, dsp=False).data
@@ -58,8 +58,8 @@ def _fpga_fields(design, opts: Options) -> dict:
 
 
 def error_fields(unit_name: str, params: dict) -> dict:
-    from ..error import EXHAUSTIVE_ERROR_LIMIT, characterise
-    from ..registry import get_unit
+    from hwgen.metrics import EXHAUSTIVE_ERROR_LIMIT, characterise
+    from hwgen.registry import get_unit
 
     unit = get_unit(unit_name)
     if unit.error is None:
@@ -82,10 +82,10 @@ def _exact_fields() -> dict:
 
 def _baseline_energy(design, result, opts: Options, width: int, signed: bool) -> dict:
     """Yosys' own a*b: the integer multiplier stream, checked against the exact product."""
-    from ..energy.proxy import energy_from_run, simulate_stream
-    from ..energy.streams import int_pair, uniform_ints
-    from ..models.intops import as_ints
-    from ..ports import Port
+    from hwgen.energy.proxy import energy_from_run, simulate_stream
+    from hwgen.numeric.streams import int_pair, uniform_ints
+    from hwgen.numeric.intops import as_ints
+    from hwgen.ports import Port
 
     rng = np.random.default_rng(opts.seed)
     if opts.stream == "cnn":
@@ -100,7 +100,7 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
     out = energy_from_run(run, sim, checked).to_json()
     out["stream"] = f"{desc}, seed {opts.seed}"
     if opts.liberty:
-        from ..energy.measure import liberty_energy_of
+        from hwgen.energy.measure import liberty_energy_of
         out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, model=model,
                                      label=design.label))
     return out
@@ -108,9 +108,9 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
 
 def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     """One catalog row -> one report row (``status`` ok / not registered / skipped)."""
-    from ..registry import all_units, get_unit
-    from ..synth import synthesize, unit_design, yosys_mul_design
-    from ..energy.measure import unit_energy
+    from hwgen.registry import all_units, get_unit
+    from hwgen.synth import synthesize, unit_design, yosys_mul_design
+    from hwgen.energy.measure import unit_energy
 
     entry, opts = task
     opts.apply_env()
@@ -146,7 +146,7 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     row.update(unit_energy(unit, params, result, stream=opts.stream, ops=opts.ops, seed=opts.seed,
                            design=design))
     if opts.liberty:
-        from ..energy.measure import liberty_energy
+        from hwgen.energy.measure import liberty_energy
         row.update(liberty_energy(unit, params, result, opts.liberty, stream=opts.stream, ops=opts.ops,
                                   seed=opts.seed, design=design))
     if entry.exact:
@@ -159,8 +159,7 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     elif unit.error is not None:
         row.update(error_fields(unit.name, params))
     if entry.group == "conv":
-        from ..units.winograd import outputs_per_tile
-        k = outputs_per_tile(unit.name, params)
+        k = unit.outputs_per_instance(params)
         row["outputs"] = k
         row["area_ge_per_output"] = round(row["area_ge"] / k, 3)
         row["energy_per_output"] = round(row["energy_proxy"] / k, 3)
@@ -177,13 +176,13 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
     """An external Verilog module: two inputs taken as unsigned operands, its first output as their
     product. Energy on the same stream (no golden model to check); error metrics from simulating the
     netlist against the exact product (exhaustive up to 2^16 pairs, else 65,536 uniform samples)."""
-    from ..error import metrics
-    from ..energy.gatesim import GateSim
-    from ..energy.proxy import energy_from_run, simulate_stream
-    from ..energy.streams import int_pair
-    from ..ports import Port
-    from ..synth import file_design, synthesize
-    from ..synth.netlist import load_netlist
+    from hwgen.metrics import metrics
+    from hwgen.energy.gatesim import GateSim
+    from hwgen.energy.proxy import energy_from_run, simulate_stream
+    from hwgen.numeric.streams import int_pair
+    from hwgen.ports import Port
+    from hwgen.synth import file_design, synthesize
+    from hwgen.synth.netlist import load_netlist
 
     path, top, opts = task
     opts.apply_env()

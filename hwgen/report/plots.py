@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["pareto_front", "plot_cost_vs_error", "PLOT_GROUPS"]
+from hwgen.report.catalog import PLOT_GROUPS
 
-#: Groups whose rows share an error scale and a cost scale, one panel each.
-PLOT_GROUPS = (("mul", "integer multipliers"), ("mac", "MACs (product error)"), ("bf16", "bfloat16"),
-               ("extra", "external designs"))
+__all__ = ["pareto_front", "plot_cost_vs_error"]
 
 
 def pareto_front(points: list[tuple[float, float]]) -> list[int]:

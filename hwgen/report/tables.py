@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from .catalog import GROUPS, HEADLINE
+from hwgen.report.catalog import GROUPS, HEADLINE
 
 __all__ = ["markdown", "csv_text", "json_text", "headline", "CSV_FIELDS"]
 

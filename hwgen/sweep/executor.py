@@ -12,7 +12,7 @@ import sys
 import traceback
 from typing import Any, Callable, Sequence
 
-from ..toolchain import ToolError
+from hwgen.toolchain import ToolError
 
 __all__ = ["run_tasks", "default_jobs", "TaskFailure"]
 

@@ -28,7 +28,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..params import ParamError
+from hwgen.params import ParamError
 
 __all__ = ["SweepSpec", "Config", "load_spec", "parse_spec", "STEPS"]
 

@@ -9,8 +9,8 @@ from typing import Any, Mapping
 
 import hwgen_synth
 
-from ..params import ParamError
-from .flow import Design
+from hwgen.params import ParamError
+from hwgen.synth.flow import Design
 
 __all__ = ["unit_design", "file_design", "parse_extra", "yosys_mul_design"]
 
@@ -19,7 +19,7 @@ _REPO_SYNTH = Path(hwgen_synth.__file__).resolve().parent  # the top-level synth
 
 def unit_design(unit, params: Mapping[str, Any]) -> Design:
     """Elaborate ``unit`` with validated ``params`` (Amaranth -> Verilog)."""
-    from ..emit import elaborate
+    from hwgen.emit import elaborate
 
     gen = elaborate(unit, params)
     return Design(label=gen.module, top=gen.module, sources=((f"{gen.module}.v", gen.verilog),),

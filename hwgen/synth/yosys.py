@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..toolchain import ToolError
+from hwgen.toolchain import ToolError
 
 __all__ = ["yosys_command", "run_yosys", "yosys_version", "DEFAULT_TIMEOUT"]
 

@@ -1,7 +1,14 @@
-"""Unit definitions: each module registers one unit (schema, component, model, stimulus, sweep)."""
+"""The unit families: one folder each, holding everything hwgen knows about its units.
 
-from . import mul, mac  # noqa: F401
-from . import requant, shiftmul  # noqa: F401
-from . import mitchw  # noqa: F401
-from . import winograd  # noqa: F401
-from . import bf16  # noqa: F401
+A family folder has the declaration (its ``__init__``: the :class:`~hwgen.unit.Unit` objects and their
+``UNITS`` tuple), ``model`` (numpy golden model, never Amaranth), ``gateware`` (Amaranth components),
+``stimuli``, ``streams`` (energy-proxy operand streams) and the behavioural references for
+``hwgen prove``. Adding a family means adding its folder and one line below (docs/architecture.md).
+"""
+
+from hwgen.units import bf16, intmul, mitchw, requant, shiftmul, winograd
+
+__all__ = ["UNITS"]
+
+#: Every declared unit, in family order (the registry sorts them by name).
+UNITS = (*intmul.UNITS, *mitchw.UNITS, *requant.UNITS, *shiftmul.UNITS, *winograd.UNITS, *bf16.UNITS)

@@ -1,5 +1,5 @@
 """Verification of generated Verilog against the golden models, through cocotb on a simulator."""
 
-from .check import VerifyResult, verify
+from hwgen.verify.check import VerifyResult, verify
 
 __all__ = ["VerifyResult", "verify"]

@@ -16,12 +16,12 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..emit import Generated, elaborate, write_generated
-from ..params import ParamError
-from ..registry import EXHAUSTIVE_LIMIT, Unit
-from . import simulate
-from .layout import Layout, layout_for
-from .wrapper import WRAPPER_TOP, bulk_wrapper
+from hwgen.emit import Generated, elaborate, write_generated
+from hwgen.params import ParamError
+from hwgen.registry import EXHAUSTIVE_LIMIT, Unit
+from hwgen.verify import simulate
+from hwgen.verify.layout import Layout, layout_for
+from hwgen.verify.wrapper import WRAPPER_TOP, bulk_wrapper
 
 __all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK"]
 
@@ -140,7 +140,7 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
         raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (1 << 32))
-    from . import native
+    from hwgen.verify import native
     if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
         path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
     if path == "native" and simulator != "verilator":
@@ -206,7 +206,7 @@ def _run_chunk(unit, params, chunk, ins: Layout, outs: Layout, latency, simulato
     try:
         got, unknown = outs.decode(out_file.read_bytes(), n)
     except (OSError, ValueError) as e:
-        from ..toolchain import ToolError
+        from hwgen.toolchain import ToolError
         raise ToolError(f"{simulator} simulation of {top} gave unreadable results: {e}") from None
     want = outs.field_values(expected, n)
     bad = np.flatnonzero((got != want).any(axis=1) | unknown)

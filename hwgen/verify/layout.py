@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ports import Port
+from hwgen.ports import Port
 
 __all__ = ["Field", "Layout", "layout_for"]
 

@@ -13,8 +13,8 @@ import dataclasses
 import re
 from typing import Callable
 
-from ..emit import Generated
-from ..params import ParamError
+from hwgen.emit import Generated
+from hwgen.params import ParamError
 
 __all__ = ["flip_output_bit", "parse_mutation"]
 

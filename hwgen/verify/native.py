@@ -32,13 +32,13 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from ..params import ParamError
-from ..toolchain import ToolError, prepare_simulator
-from ..emit import write_generated
-from .check import CHUNK, VerifyResult
-from .layout import Layout, layout_for
-from .native_ports import column_bytes, column_dtype, ports_header
-from .space import decode_index, space_bits
+from hwgen.params import ParamError
+from hwgen.toolchain import ToolError, prepare_simulator
+from hwgen.emit import write_generated
+from hwgen.verify.check import CHUNK, VerifyResult
+from hwgen.verify.layout import Layout, layout_for
+from hwgen.verify.native_ports import column_bytes, column_dtype, ports_header
+from hwgen.verify.space import decode_index, space_bits
 
 __all__ = ["NATIVE_SPACE_LIMIT_BITS", "COUNT_CHUNK", "build_harness", "needs_native", "verify_native"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import Field, Layout
+from hwgen.verify.layout import Field, Layout
 
 __all__ = ["column_bytes", "column_dtype", "counter_offsets", "ports_header"]
 

@@ -15,8 +15,8 @@ import signal
 import threading
 from pathlib import Path
 
-from ..toolchain import ToolError, prepare_simulator
-from .layout import Layout
+from hwgen.toolchain import ToolError, prepare_simulator
+from hwgen.verify.layout import Layout
 
 __all__ = ["build", "run", "DEFAULT_TIMEOUT"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import Layout
-from .native_ports import counter_offsets
+from hwgen.verify.layout import Layout
+from hwgen.verify.native_ports import counter_offsets
 
 __all__ = ["space_bits", "decode_index"]
 

@@ -7,7 +7,7 @@ before edge ``j + latency`` are the result of vector ``j`` (for latency 0, the c
 
 from __future__ import annotations
 
-from .layout import Layout
+from hwgen.verify.layout import Layout
 
 __all__ = ["WRAPPER_TOP", "bulk_wrapper"]
 
