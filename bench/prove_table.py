@@ -1,6 +1,6 @@
 """Formal equivalence results (`hwgen prove`) for every unit with a behavioural reference.
 
-For each unit: its quick configurations (``QUICK`` in hwgen/prove/reference/<unit>.py) and the
+For each unit: its quick configurations (the ``quick`` configurations of the unit's declared ``reference``) and the
 production-size configurations listed below, each proved with the given time limit. Prints a Markdown
 table (docs/verification.md shows its output).
 

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from hwgen.evaluation import run_tasks
 from hwgen.registry import all_units
-from hwgen.sweep import run_tasks
 from hwgen.synth import TARGETS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from hwgen import __version__
 from hwgen.atomic import atomic_write_text
 from hwgen.ports import Port, ports_of
-from hwgen.registry import Unit
+from hwgen.unit import Unit
 
 __all__ = ["Generated", "elaborate", "write_generated", "generate"]
 
@@ -57,7 +57,7 @@ def _header(unit: Unit, params: Mapping[str, Any], module: str, latency: int) ->
 
 def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
     """Build the component for already-validated ``params`` and convert it to Verilog text."""
-    from amaranth.back import verilog
+    from amaranth.back import verilog  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` and `list` fast)
 
     module = unit.module_name(params)
     component = unit.build(params)

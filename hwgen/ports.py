@@ -46,8 +46,8 @@ class Port:
 
 def _describe(shape) -> tuple[tuple[int, ...], int, bool]:
     """(array shape, element width, element signedness) of an Amaranth shape or layout."""
-    from amaranth.hdl import Shape
-    from amaranth.lib import data
+    from amaranth.hdl import Shape  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` and `list` fast)
+    from amaranth.lib import data  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` and `list` fast)
 
     dims: list[int] = []
     while isinstance(shape, data.ArrayLayout):
@@ -58,7 +58,7 @@ def _describe(shape) -> tuple[tuple[int, ...], int, bool]:
 
 
 def ports_of(component) -> list[Port]:
-    from amaranth.lib import wiring
+    from amaranth.lib import wiring  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` and `list` fast)
 
     out = []
     for name, member in component.signature.members.items():

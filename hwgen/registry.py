@@ -1,7 +1,7 @@
 """The unit registry: look-ups over the units that :mod:`hwgen.units` declares.
 
 The CLI, docs, tests and reports iterate this; they never name a unit themselves (the cross-unit
-selections live in hwgen.report.catalog and hwgen.accuracy.variants).
+selections live in hwgen.catalog and hwgen.accuracy.variants).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ def _fields(layout):
 def _split(line, fields):
     """Port raw values out of one hex line."""
     ports, pos = {}, 0
-    for port, port_lo, width, digits in fields:
+    for port, port_lo, _width, digits in fields:
         ports[port] = ports.get(port, 0) | (int(line[pos:pos + digits], 16) << port_lo)
         pos += digits
     return ports

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.units.mitchw.model import mitchw_model
-from hwgen.registry import Stimulus, Unit
 from hwgen.numeric.stimuli import cross, exhaustive_grid, random_ints
+from hwgen.registry import Stimulus, Unit
 from hwgen.units.mitchw import directed_operands
+from hwgen.units.mitchw.model import mitchw_model
 
 
 def _raw(values, width: int) -> np.ndarray:

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from hwgen.metrics import characterise
+from hwgen.registry import get_unit
 from hwgen.units.bf16.model.add import float_add, float_mac
 from hwgen.units.bf16.model.fmt import BF16, FP32, Format
 from hwgen.units.bf16.model.mul import float_mul
 from hwgen.units.bf16.model.ref import ref_add, ref_mul
-from hwgen.registry import get_unit
 from hwgen.units.bf16.stimuli import directed_values
 
 MIN32 = 2.0 ** -126  # smallest normal of fp32 and bfloat16

@@ -11,10 +11,10 @@ import re
 import pytest
 from amaranth.sim import Simulator
 
-from hwgen.units.bf16.gateware import FloatFormat, FloatMAC, FloatMul
-from hwgen.units.bf16.gateware.mulcore import MitchellMulCore
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
+from hwgen.units.bf16.gateware import FloatFormat, FloatMAC, FloatMul
+from hwgen.units.bf16.gateware.mulcore import MitchellMulCore
 from hwgen.verify import verify
 
 MUL, MAC = get_unit("bf16_mul"), get_unit("bf16_mac")

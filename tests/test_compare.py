@@ -8,13 +8,11 @@ import sys
 import uuid
 
 import pytest
-
-from hwgen.report import Options, headline, pareto_front, run_compare, select_entries
-from hwgen.report.catalog import HEADLINE
-
 from conftest import REPO
 
-
+from hwgen.catalog import HEADLINE
+from hwgen.evaluation import Options, run_compare, select_entries
+from hwgen.report import headline, pareto_front
 
 
 def test_pareto_front():

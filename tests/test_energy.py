@@ -4,21 +4,18 @@ import json
 
 import numpy as np
 import pytest
+from conftest import REPO
 
 from hwgen.energy import GateSim, PostSynthesisMismatch, simulate_stream, unit_energy
 from hwgen.energy.liberty import compile_function, load_liberty, net_energies
 from hwgen.energy.measure import liberty_energy
 from hwgen.energy.streams import stream_for
 from hwgen.numeric.streams import cnn_activations, float_to_bf16
-from hwgen.units.shiftmul.streams import shift_codes
-from hwgen.units.shiftmul.model import shift_weight_value
 from hwgen.registry import get_unit
 from hwgen.synth import load_netlist, synthesize, unit_design
 from hwgen.synth.netlist import NetlistError
-
-from conftest import REPO
-
-
+from hwgen.units.shiftmul.model import shift_weight_value
+from hwgen.units.shiftmul.streams import shift_codes
 
 
 def _cell(kind, **pins):

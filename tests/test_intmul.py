@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
+from hwgen.registry import get_unit
 from hwgen.units.intmul.gateware import IntMAC, IntMultiplier
 from hwgen.units.intmul.model import mac_model, mul_model
-from hwgen.registry import get_unit
 
 MUL, MAC = get_unit("mul"), get_unit("mac")
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from hwgen.metrics import characterise
-from hwgen.units.mitchw.model import mitchw_mac_model, mitchw_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
+from hwgen.units.mitchw.model import mitchw_mac_model, mitchw_model
 
 
 def P(a, b, *, width=8, w=6, signedness="unsigned", unbiased=False):

@@ -10,16 +10,15 @@ for six configurations each; the registered units run through ``verify`` as the 
 import numpy as np
 import pytest
 from amaranth.sim import Simulator
+from mitchw_bundle import bundle
 
 from hwgen.gateware.leading_one import LeadingOne
 from hwgen.gateware.log_shift import AntilogShifter, Normaliser
-from hwgen.units.mitchw.gateware import MitchW, MitchWMAC
-from hwgen.units.mitchw.model import mitchw_model
 from hwgen.registry import get_unit
 from hwgen.toolchain import simulator_available
+from hwgen.units.mitchw.gateware import MitchW, MitchWMAC
+from hwgen.units.mitchw.model import mitchw_model
 from hwgen.verify import verify
-
-from mitchw_bundle import bundle
 
 MODES = [(s, u) for s in ("unsigned", "ones_complement", "sign_magnitude") for u in (False, True)]
 
@@ -106,7 +105,7 @@ def test_amaranth_sim_mac():
     params = {"width": 8, "w": 6, "signedness": "sign_magnitude", "unbiased": False}
     prods = mitchw_model(params, {"a": np.array([s[0] for s in steps]), "b": np.array([s[1] for s in steps])})["p"]
     acc, want = 0, []
-    for (a, b, e, c), p in zip(steps, prods):
+    for (_a, _b, e, c), p in zip(steps, prods):
         if e:
             acc = (0 if c else acc) + int(p)
         want.append(acc)

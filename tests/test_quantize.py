@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from hwgen.cli import main
-from hwgen.units.shiftmul.model import shift_emax, shift_mul_model, shift_weight_value
 from hwgen.params import ParamError
 from hwgen.quantize import _Sorted, dequantize, fit_base, levels_for, quantize
+from hwgen.units.shiftmul.model import shift_emax, shift_mul_model, shift_weight_value
 
 TINY = np.array([0.9, -0.5, 0.26, -0.24, 0.0, 0.1, -1.0])
 

@@ -1,5 +1,8 @@
 """Meta-tests: every registered unit provides everything the CLI, tests and reports rely on."""
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -59,3 +62,33 @@ def test_stimulus_and_model_shapes(unit: Unit, seed):
 def test_defaults_resolve(unit: Unit):
     params = unit.resolve({})
     assert set(params) == {p.name for p in unit.params}
+
+
+# -- the "how to add a unit" checklist of docs/architecture.md, item by item ------------------------------
+
+CHECKLIST = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=IDS)
+def test_declaration_follows_the_checklist(unit: Unit, seed):
+    """Each declaration states signedness in one vocabulary, its energy streams, its outputs per instance,
+    and lives in its family folder with a numpy model (the layer contract checks the model's imports)."""
+    params = unit.resolve({})
+    assert isinstance(unit.is_signed(params), bool)
+    assert set(unit.streams) <= {"cnn", "uniform"}
+    for kind, fn in unit.streams.items():
+        vec = fn(params, np.random.default_rng(seed), 8)
+        assert vec and all(len(np.asarray(v)) == 8 for v in vec.values()), kind
+    assert unit.outputs_per_instance(params) >= 1
+    family = unit.build.__module__.split(".")
+    assert family[:2] == ["hwgen", "units"] and len(family) >= 3, unit.build.__module__
+    assert unit.model.__module__.startswith(".".join(family[:3])), (unit.model.__module__, family)
+    if unit.reference is not None:
+        assert unit.reference.quick and callable(unit.reference.body)
+
+
+def test_checklist_names_every_declaration_field():
+    """docs/architecture.md's checklist mentions every field a declaration has, so it cannot drift."""
+    text = CHECKLIST.read_text()
+    missing = [f.name for f in dataclasses.fields(Unit) if f"`{f.name}`" not in text]
+    assert missing == []

@@ -10,10 +10,10 @@ import pytest
 from amaranth.hdl import Module, Signal, signed
 from amaranth.sim import Simulator
 
-from hwgen.units.requant.gateware import MulRequantizer, Requantizer
 from hwgen.gateware.rounding import ROUNDING_MODES, RoundingShifter, Saturator
-from hwgen.units.requant.model import output_range, round_shift_model, saturate_model
 from hwgen.registry import get_unit
+from hwgen.units.requant.gateware import MulRequantizer, Requantizer
+from hwgen.units.requant.model import output_range, round_shift_model, saturate_model
 from hwgen.verify import verify
 
 REQUANT, REQUANT_MUL = get_unit("requant"), get_unit("requant_mul")

@@ -6,9 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hwgen.units.requant.model import ROUNDING_MODES, output_range, requant_model, requant_mul_model, round_shift_model
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
+from hwgen.units.requant.model import ROUNDING_MODES, output_range, requant_model, requant_mul_model, round_shift_model
 
 REQUANT, REQUANT_MUL = get_unit("requant"), get_unit("requant_mul")
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
-from hwgen.units.shiftmul.gateware import ShiftMAC, ShiftMultiplier
-from hwgen.units.shiftmul.model import shift_emax, shift_mac_model, shift_mul_model, shift_weight_value
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
+from hwgen.units.shiftmul.gateware import ShiftMAC, ShiftMultiplier
+from hwgen.units.shiftmul.model import shift_emax, shift_mac_model, shift_mul_model, shift_weight_value
 from hwgen.verify import verify
 
 SHIFT_MUL, SHIFT_MAC = get_unit("shift_mul"), get_unit("shift_mac")

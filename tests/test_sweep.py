@@ -6,13 +6,11 @@ import sys
 import uuid
 
 import pytest
-
-from hwgen.params import ParamError
-from hwgen.sweep import parse_spec, run_sweep, run_tasks
-
 from conftest import REPO
 
-
+from hwgen.evaluation import run_tasks
+from hwgen.params import ParamError
+from hwgen.sweep import parse_spec, run_sweep
 
 
 def test_spec_expansion_order():

@@ -6,15 +6,23 @@ import subprocess
 import sys
 
 import pytest
-
-from hwgen.registry import get_unit
-from hwgen.synth import (GE_WEIGHTS, TARGETS, area_ge, file_design, load_netlist, parse_extra,
-                         parse_transistors, synthesize, unit_design)
-from hwgen.synth.yosys import run_yosys
-from hwgen.params import ParamError
-from hwgen.toolchain import ToolError
-
 from conftest import REPO
+
+from hwgen.params import ParamError
+from hwgen.registry import get_unit
+from hwgen.synth import (
+    GE_WEIGHTS,
+    TARGETS,
+    area_ge,
+    file_design,
+    load_netlist,
+    parse_extra,
+    parse_transistors,
+    synthesize,
+    unit_design,
+)
+from hwgen.synth.yosys import run_yosys
+from hwgen.toolchain import ToolError
 
 GENERIC = {"$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_ANDNOT_", "$_ORNOT_",
            "$_MUX_", "$_DFF_P_"}

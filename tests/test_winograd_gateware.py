@@ -4,12 +4,12 @@
 import pytest
 
 from hwgen.emit import elaborate
+from hwgen.ports import ports_of
+from hwgen.registry import get_unit
 from hwgen.units.winograd.gateware.adder_array import AdderArray
 from hwgen.units.winograd.gateware.direct import AdderDirect, ConvDirect
 from hwgen.units.winograd.gateware.tile import WinoAdderTile, WinoMulTile
 from hwgen.units.winograd.gateware.transforms import FilterTransform, InputTransform, OutputTransform
-from hwgen.ports import ports_of
-from hwgen.registry import get_unit
 
 
 def _shapes(component):

@@ -5,9 +5,16 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from hwgen.numeric.winograd_matrices import (
+    check_exact,
+    custom_matrices,
+    filter_transform,
+    filter_transform_int,
+    output_scale,
+    preset,
+    resolve,
+)
 from hwgen.units.winograd.model import direct_correlation, wino_mul_model
-from hwgen.numeric.winograd_matrices import (check_exact, custom_matrices, filter_transform, filter_transform_int,
-                                     output_scale, preset, resolve)
 
 PRESETS = [("standard", 2), ("balanced", 2), ("standard", 4)]
 

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from hwgen.units.winograd.gateware.linear import csd, stage_plan
-from hwgen.units.winograd.widths import Range, input_ranges, signed_range
-from hwgen.units.winograd import model as wm
+from hwgen.numeric.winograd_matrices import preset
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
-from hwgen.units.winograd import TILE_UNITS, outputs_per_tile
+from hwgen.units import winograd
+from hwgen.units.winograd import model as wm
+from hwgen.units.winograd.gateware.linear import csd, stage_plan
 from hwgen.units.winograd.stimuli import random_tiles, transform_extremes
-from hwgen.numeric.winograd_matrices import preset
+from hwgen.units.winograd.widths import Range, input_ranges, signed_range
 
 
 def _p(unit, **given):
@@ -123,13 +123,14 @@ def test_stage_plan():
     assert stage_plan(5, ["m", "v", "y"]) == {"m": 1, "v": 1, "y": 3}
 
 
-def test_outputs_per_tile():
-    assert outputs_per_tile("wino_adder", {"tile": 2}) == 4
-    assert outputs_per_tile("wino_mul", {"tile": 4}) == 16
-    assert outputs_per_tile("adder_direct", {"d_width": 8}) == 4
-    assert all(outputs_per_tile(u, get_unit(u).resolve({})) == 4 for u in TILE_UNITS)
-    with pytest.raises(ValueError, match=r"^Unit 'mul' is not a Winograd or direct tile unit; those are: "):
-        outputs_per_tile("mul", {})
+def test_outputs_per_instance():
+    """Every Winograd-family unit declares tile**2 outputs per instance; other units keep the default 1."""
+    assert get_unit("wino_adder").outputs_per_instance({"tile": 2}) == 4
+    assert get_unit("wino_mul").outputs_per_instance({"tile": 4}) == 16
+    assert get_unit("adder_direct").outputs_per_instance(get_unit("adder_direct").resolve({})) == 4
+    assert all(u.outputs_per_instance(u.resolve({})) == 4 for u in winograd.UNITS)
+    assert len(winograd.UNITS) == 7
+    assert get_unit("mul").outputs_per_instance(get_unit("mul").resolve({})) == 1
 
 
 def test_parameter_errors():

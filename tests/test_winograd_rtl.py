@@ -12,13 +12,13 @@ from amaranth.hdl import Module
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from hwgen.numeric.winograd_matrices import custom_matrices, output_scale, preset
+from hwgen.registry import get_unit
+from hwgen.units.winograd import TILE_UNITS
 from hwgen.units.winograd.gateware.tile import WinoAdderTile, WinoMulTile
 from hwgen.units.winograd.gateware.transforms import FilterTransform, grid
 from hwgen.units.winograd.model import direct_correlation, wino_adder_model
-from hwgen.registry import get_unit
-from hwgen.units.winograd import TILE_UNITS
 from hwgen.verify.check import verify
-from hwgen.numeric.winograd_matrices import custom_matrices, output_scale, preset
 
 FULL = 100_000
 

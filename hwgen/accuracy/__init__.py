@@ -8,14 +8,15 @@ Modules: :mod:`.data` (the fixed split), :mod:`.nn` (shape, weights, fp32 forwar
 :mod:`.variants` (the catalogue), :mod:`.study` (running it), :mod:`.report`, :mod:`.costs`, :mod:`.plot`.
 """
 
+from hwgen.accuracy.study import run_study as _run
+from hwgen.accuracy.variants import catalogue as _cat
+
 __all__ = ["run_study", "catalogue"]
 
 
 def run_study(*args, **kwargs):
-    from hwgen.accuracy.study import run_study as _run
     return _run(*args, **kwargs)
 
 
 def catalogue():
-    from hwgen.accuracy.variants import catalogue as _cat
     return _cat()

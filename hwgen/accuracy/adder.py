@@ -22,6 +22,8 @@ import numpy as np
 from hwgen.accuracy import nn
 from hwgen.accuracy.engine import Scheme, _Layer, calibration, conv1_acc, pow2_weights, requantize, shift_for
 from hwgen.accuracy.quant import MULT_BITS, input_codes, requantizer, unit_requantizer
+from hwgen.numeric.winograd_matrices import filter_transform, preset
+from hwgen.registry import get_unit
 
 __all__ = ["IntAdderNet", "as_winograd", "ACT_BITS", "U_FRAC"]
 
@@ -52,7 +54,6 @@ class IntAdderNet:
     (the Winograd matrices; may differ from the ones the net was trained with)."""
 
     def __init__(self, net: nn.Net, conv2: str):
-        from hwgen.registry import get_unit
         if net.kind == "cnn":
             raise ValueError("IntAdderNet needs an AdderNet (kind adder or wino_*), not 'cnn'")
         self.net, self.mode = net, conv2
@@ -75,7 +76,6 @@ class IntAdderNet:
             self.params = self.unit.resolve({"d_width": 8, "w_width": 8, "tile": 4})
             self.s_acc2 = self.s1
         else:
-            from hwgen.numeric.winograd_matrices import filter_transform, preset
             self.unit = get_unit("wino_adder")
             self.u = filter_transform(self.w2, preset(conv2, 2), U_FRAC).astype(np.int64)  # (O, C, 4, 4)
             self.params = self.unit.resolve({"d_width": 8, "u_width": 12, "u_frac": U_FRAC,

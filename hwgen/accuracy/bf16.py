@@ -14,6 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from hwgen.accuracy import nn
+from hwgen.registry import get_unit
+from hwgen.units.bf16.model.add import float_add
+from hwgen.units.bf16.model.fmt import Format
 
 __all__ = ["to_bf16", "bf16_to_f32", "f32_bits", "f32_from_bits", "Bf16Mac", "bf16_logits"]
 
@@ -47,8 +50,6 @@ class Bf16Mac:
     many independent dot products."""
 
     def __init__(self, multiplier: str = "exact", w: int | None = None):
-        from hwgen.units.bf16.model.add import float_add
-        from hwgen.registry import get_unit
         given = {"multiplier": multiplier}
         if w is not None:
             given["w"] = w
@@ -57,7 +58,6 @@ class Bf16Mac:
         mul = get_unit("bf16_mul")
         self.mul_params = mul.resolve(dict(given, out_format="fp32", ftz=self.mac_params["ftz"]))
         self._mul = mul.model
-        from hwgen.units.bf16.model.fmt import Format
         self.acc_fmt = Format(self.mac_params["exp_bits"], self.mac_params["wide_man_bits"])
         self._add = float_add
 

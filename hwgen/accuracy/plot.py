@@ -34,9 +34,9 @@ def _group(r) -> str:
 
 def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "") -> int:
     """Write the plot; returns the number of points drawn."""
-    import matplotlib
+    import matplotlib  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
 
     fig, ax = plt.subplots(figsize=(9, 6), dpi=110)
     seen, n, below = set(), 0, []

@@ -12,6 +12,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from hwgen.registry import all_units, get_unit
+
 __all__ = ["UnitProduct", "ProductStats", "int_matmul", "unit_available", "LUT_LIMIT"]
 
 #: Operand-pair spaces up to this size are tabulated from the model (256 x 256 is 65,536).
@@ -22,7 +24,6 @@ CHUNK = 1 << 21
 
 def unit_available(name: str) -> bool:
     """True when unit ``name`` is registered (its model exists)."""
-    from hwgen.registry import all_units
     return any(u.name == name for u in all_units())
 
 
@@ -41,7 +42,6 @@ class UnitProduct:
     _model: Callable = field(init=False)
 
     def __post_init__(self):
-        from hwgen.registry import get_unit
         u = get_unit(self.unit)
         self.resolved = u.resolve(dict(self.params))
         self._model = u.model

@@ -13,6 +13,8 @@ from typing import Callable
 import numpy as np
 
 from hwgen.accuracy.data import PIXEL_MAX
+from hwgen.accuracy.products import unit_available
+from hwgen.registry import get_unit
 
 __all__ = ["frac_bits_for", "quantize_pow2", "input_codes", "requant_reference", "unit_requantizer",
            "requantizer", "Requantizer"]
@@ -55,11 +57,9 @@ def unit_requantizer(mul: bool = False) -> Requantizer | None:
     """The registered ``requant`` unit's model as a requantizer (half_up rounding, bias port as wide as
     the accumulator), or None while that unit does not exist. ``mul``: the ``requant_mul`` unit instead,
     whose call takes a per-channel multiplier ``m`` (for batch norm that cannot be folded into weights)."""
-    from hwgen.accuracy.products import unit_available
     name = "requant_mul" if mul else "requant"
     if not unit_available(name):
         return None
-    from hwgen.registry import get_unit
     unit = get_unit(name)
 
     def requant(acc, bias, shift, bits, relu, m=None, in_width=None):

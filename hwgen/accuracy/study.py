@@ -21,7 +21,10 @@ from functools import lru_cache
 import numpy as np
 
 from hwgen.accuracy import nn
+from hwgen.accuracy.adder import IntAdderNet, as_winograd
+from hwgen.accuracy.bf16 import bf16_logits
 from hwgen.accuracy.data import load
+from hwgen.accuracy.engine import IntNet, recompute_bn
 from hwgen.accuracy.products import int_matmul, unit_available
 from hwgen.accuracy.variants import Variant, catalogue
 
@@ -69,7 +72,6 @@ def _layer_scale(exact: np.ndarray, approx: np.ndarray) -> dict:
 
 
 def _cnn_record(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
-    from hwgen.accuracy.engine import IntNet, recompute_bn
     net = _net("cnn")
     scheme = v.scheme()
     inet = IntNet(net, scheme)
@@ -111,7 +113,6 @@ def run_variant(v: Variant, quick: bool = False, bn_study: bool = True) -> dict:
     if v.family == "float":
         logits = ref
     elif v.family == "adder":
-        from hwgen.accuracy.adder import IntAdderNet, as_winograd
         net = _net(v.model)
         if v.name.endswith("_noretrain"):  # direct-AdderNet weights through Winograd: BN kept / recomputed
             extra["bn_logits"] = IntAdderNet(as_winograd(net, v.info["conv2"], load().x_train),
@@ -122,7 +123,6 @@ def run_variant(v: Variant, quick: bool = False, bn_study: bool = True) -> dict:
         extra.update(requant=f"{inet.requant_label} + unit:requant_mul (BN after the adder layer)",
                      adder_weights_clipped=round(inet.w2_clipped, 5))
     elif v.family == "bf16":
-        from hwgen.accuracy.bf16 import bf16_logits
         logits, extra = bf16_logits(_net("cnn"), x, v.info.get("w"))
     else:
         extra = _cnn_record(v, x, bn_study, quick)

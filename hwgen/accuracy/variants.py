@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
+
 from hwgen.accuracy.engine import Scheme, WeightQ, pow2_weights
+from hwgen.quantize import quantize
 
 __all__ = ["Variant", "catalogue", "MODES", "QUICK"]
 
@@ -49,9 +52,7 @@ class Variant:
 def _discretized(method: str, bits: int):
     """Weights through hwgen.quantize (per-layer scale max|w|): linear codes as signed integers for the
     ``mul`` unit, exponential base-1/2 codes as-is for the ``shift_mul`` unit."""
-    import numpy as np
 
-    from hwgen.quantize import quantize
 
     def q(w2d):
         r = quantize(w2d, bits, method="linear" if method == "lin" else "exp")

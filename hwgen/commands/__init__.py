@@ -1,8 +1,5 @@
 """CLI subcommands. Each module defines NAME, HELP, add_arguments(parser) and run(args) -> exit code."""
 
-from hwgen.commands import list_units, generate, verify, error, demo, quantize
-from hwgen.commands import synth, compare, sweep
-from hwgen.commands import accuracy
-from hwgen.commands import prove
+from hwgen.commands import accuracy, compare, demo, error, generate, list_units, prove, quantize, sweep, synth, verify
 
 COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, compare, sweep, accuracy, prove)

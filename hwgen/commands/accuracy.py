@@ -8,8 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-from hwgen.params import ParamError
+from hwgen.accuracy.costs import energy_for
+from hwgen.accuracy.plot import plot
+from hwgen.accuracy.report import markdown
+from hwgen.accuracy.study import missing_units, run_study
+from hwgen.accuracy.variants import QUICK, catalogue
 from hwgen.commands.common import print_json
+from hwgen.params import ParamError
 
 NAME = "accuracy"
 HELP = "network-level accuracy of each MAC type (bit-exact golden models) on the digits data set"
@@ -30,7 +35,6 @@ def add_arguments(p):
 
 
 def _select(patterns, quick: bool):
-    from hwgen.accuracy.variants import QUICK, catalogue
     cat = catalogue()
     if not patterns:
         return [v for v in cat if not quick or v.name in QUICK]
@@ -44,8 +48,6 @@ def _select(patterns, quick: bool):
 
 
 def run(args):
-    from hwgen.accuracy.report import markdown
-    from hwgen.accuracy.study import missing_units, run_study
 
     variants = _select(args.variants, args.quick)
     if args.list:
@@ -61,8 +63,6 @@ def run(args):
                      bn_study=not args.no_bn_study)
     elapsed = time.perf_counter() - t0
     if args.plot:
-        from hwgen.accuracy.costs import energy_for
-        from hwgen.accuracy.plot import plot
         energy = energy_for(variants, jobs=args.jobs or 2, log=lambda s: print(s, file=sys.stderr))
         for r in recs:
             if r["variant"] in energy:

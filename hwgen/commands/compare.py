@@ -3,8 +3,8 @@
 import sys
 
 from hwgen.energy.streams import STREAMS
+from hwgen.evaluation import Options, run_compare
 from hwgen.params import ParamError
-from hwgen.report import Options, run_compare
 from hwgen.synth import parse_extra
 
 NAME = "compare"
@@ -36,8 +36,15 @@ def run(args):
     opts = Options(width=args.width, liberty=args.liberty, fpga=None if args.fpga == "none" else args.fpga,
                    stream=args.stream)
     command = "hwgen compare " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "hwgen compare"
-    res = run_compare(opts, units=args.units, extras=extras, out=args.out, jobs=args.jobs,
-                      scheduler=args.scheduler, include_all=args.all, command=command.strip())
+    return compare_and_print(opts, units=args.units, extras=extras, out=args.out, jobs=args.jobs,
+                             scheduler=args.scheduler, include_all=args.all, command=command.strip())
+
+
+def compare_and_print(opts: Options, *, out, command: str, units=None, extras=(), jobs=None, scheduler=None,
+                      include_all: bool = False) -> int:
+    """Run the comparison, write its files, print the summary; 1 when a row failed (also used by demo)."""
+    res = run_compare(opts, units=units, extras=extras, out=out, jobs=jobs, scheduler=scheduler,
+                      include_all=include_all, command=command)
     rows = res["rows"]
     ok = sum(r["status"] == "ok" for r in rows)
     print(f"{ok} of {len(rows)} rows measured")

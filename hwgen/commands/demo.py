@@ -12,8 +12,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from hwgen.accuracy.report import markdown
+from hwgen.accuracy.study import run_study
+from hwgen.accuracy.variants import QUICK, catalogue
 from hwgen.atomic import atomic_write_text
+from hwgen.commands.compare import compare_and_print
+from hwgen.commands.list_units import markdown_table
 from hwgen.emit import elaborate, write_generated
+from hwgen.evaluation import Options
 from hwgen.registry import all_units
 from hwgen.verify import verify
 
@@ -64,14 +70,10 @@ def verification_table(rows: list[dict], seed: int) -> str:
 
 
 def _compare(reports: Path) -> int:
-    from hwgen.cli import main
-    return main(["compare", "--out", str(reports / "compare")])
+    return compare_and_print(Options(), out=reports / "compare", command="hwgen compare")
 
 
 def _accuracy(reports: Path) -> None:
-    from hwgen.accuracy.report import markdown
-    from hwgen.accuracy.study import run_study
-    from hwgen.accuracy.variants import QUICK, catalogue
 
     names = [v.name for v in catalogue() if v.name in QUICK]
     recs = run_study(names, quick=True)
@@ -82,7 +84,6 @@ def _accuracy(reports: Path) -> None:
 
 
 def run(args):
-    from hwgen.commands.list_units import markdown_table
 
     t0 = time.perf_counter()
     reports = Path(args.reports)

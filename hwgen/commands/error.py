@@ -1,7 +1,7 @@
 """`hwgen error`: error metrics of an approximate unit against its ideal reference."""
 
-from hwgen.metrics import DISTRIBUTIONS, characterise
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
+from hwgen.metrics import DISTRIBUTIONS, characterise
 
 NAME = "error"
 HELP = "error metrics (MAE, WCE, MSE, EP, MRE, bias, WCRE) against the exact result"

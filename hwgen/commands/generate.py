@@ -1,7 +1,7 @@
 """`hwgen generate`: write DIR/<module>.v and DIR/<module>.json."""
 
-from hwgen.emit import elaborate, write_generated
 from hwgen.commands.common import add_unit_arguments, unit_and_params
+from hwgen.emit import elaborate, write_generated
 
 NAME = "generate"
 HELP = "generate a unit's Verilog and JSON manifest"

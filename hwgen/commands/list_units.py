@@ -1,7 +1,7 @@
 """`hwgen list`: the units with their parameters, defaults and ranges."""
 
-from hwgen.registry import all_units
 from hwgen.commands.common import print_json
+from hwgen.registry import all_units
 
 NAME = "list"
 HELP = "list the units with their parameters, defaults and allowed values"

@@ -1,8 +1,8 @@
 """`hwgen prove`: formal equivalence of the generated RTL and an independent behavioural reference."""
 
-from hwgen.prove import DEFAULT_TIMEOUT, prove
-from hwgen.params import ParamError
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
+from hwgen.params import ParamError
+from hwgen.prove import DEFAULT_TIMEOUT, prove
 
 NAME = "prove"
 HELP = "prove the generated Verilog equal to an independent behavioural description (Yosys SAT)"

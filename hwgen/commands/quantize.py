@@ -15,9 +15,9 @@ import numpy as np
 
 from hwgen import __version__
 from hwgen.atomic import atomic_write_bytes, atomic_write_text
+from hwgen.commands.common import print_json
 from hwgen.params import ParamError
 from hwgen.quantize import FITS, MAX_BITS, METHODS, MIN_BITS, quantize
-from hwgen.commands.common import print_json
 
 NAME = "quantize"
 HELP = "discretize a weight array (.npy) to n-bit linear or exponential (shift) codes"

@@ -1,11 +1,11 @@
 """`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
 
+from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 from hwgen.energy.measure import DEFAULT_SEED, liberty_energy, unit_energy
 from hwgen.energy.proxy import DEFAULT_OPS
 from hwgen.energy.streams import STREAMS
 from hwgen.params import ParamError
 from hwgen.synth import TARGETS, synthesize, unit_design
-from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 
 NAME = "synth"
 HELP = "synthesize a unit with Yosys: cells, NAND2 gate-equivalents, transistors, depth, LUTs, energy proxy"

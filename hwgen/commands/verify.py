@@ -1,11 +1,11 @@
 """`hwgen verify`: the generated RTL against its golden model, on a simulator through cocotb."""
 
+from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 from hwgen.params import ParamError
 from hwgen.toolchain import SIMULATORS
 from hwgen.verify import verify
 from hwgen.verify.check import DEFAULT_RANDOM, PATHS
 from hwgen.verify.mutate import parse_mutation
-from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 
 NAME = "verify"
 HELP = "simulate the generated Verilog and compare it with the golden model, bit for bit"

@@ -116,7 +116,7 @@ class GateSim:
             level[y] = lv
             groups[(lv, c.type)].append((y, *ins))
         self.plan = []
-        for (lv, kind), rows in sorted(groups.items()):
+        for (_lv, kind), rows in sorted(groups.items()):
             arr = np.array(rows, dtype=np.intp).reshape(len(rows), -1)
             self.plan.append((cells[kind].fn, arr[:, 0], [arr[:, k] for k in range(1, arr.shape[1])]))
         # Flip-flops, grouped by type: state per instance, next state from its input pins.

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.energy.gatesim import CellModel, FlopModel
+
 __all__ = ["LibertyCell", "Library", "load_liberty", "parse_groups", "compile_function", "LibertyError",
            "library_models", "net_energies", "energy_unit"]
 
@@ -276,7 +278,6 @@ def load_liberty(path: str | Path) -> Library:
 # -- simulation models and per-net energies ----------------------------------------------------------------
 def library_models(lib: Library, cell_types) -> tuple[dict, dict]:
     """GateSim models (cells, flops) for the library cells a netlist uses."""
-    from hwgen.energy.gatesim import CellModel, FlopModel
 
     cells, flops = {}, {}
     for name in sorted(set(cell_types)):

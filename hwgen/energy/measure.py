@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Mapping
 
-from hwgen.synth.cache import content_key
-from hwgen.synth.flow import SynthResult
-from hwgen.synth.weights import GE_WEIGHTS
+import numpy as np
+
+from hwgen.energy.liberty import energy_unit, library_models, load_liberty, net_energies
 from hwgen.energy.proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
 from hwgen.energy.streams import stream_for
+from hwgen.synth.cache import content_key
+from hwgen.synth.design import unit_design
+from hwgen.synth.flow import SynthResult
+from hwgen.synth.netlist import load_netlist
+from hwgen.synth.weights import GE_WEIGHTS
 
 __all__ = ["unit_energy", "liberty_energy", "liberty_energy_of", "DEFAULT_SEED", "ENERGY_VERSION"]
 
@@ -19,9 +25,7 @@ ENERGY_VERSION = 1
 
 
 def _digest(vectors: dict) -> str:
-    import hashlib
 
-    import numpy as np
 
     h = hashlib.sha256()
     for k in sorted(vectors):
@@ -57,7 +61,6 @@ def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: 
     if use_cache and (hit := _cached(cache)) is not None:
         return hit
     if design is None or not design.ports:
-        from hwgen.synth.design import unit_design
         design = unit_design(unit, params)
     run, _, _, checked, sim = simulate_stream(
         synth.netlist_path, list(design.ports), vectors, latency=design.latency, sequential=unit.sequential,
@@ -75,7 +78,6 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     """Energy per operation of the Liberty-mapped netlist (``netlist_liberty.json``), from the library's
     internal-power tables and pin capacitances (:func:`hwgen.energy.liberty.net_energies`), on the same
     stream and with the same post-synthesis check as :func:`unit_energy`."""
-    from hwgen.energy.liberty import load_liberty
 
     path = synth.folder / "netlist_liberty.json"
     if not path.exists():
@@ -87,7 +89,6 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     if use_cache and (hit := _cached(cache)) is not None:
         return hit
     if design is None or not design.ports:
-        from hwgen.synth.design import unit_design
         design = unit_design(unit, params)
     out = liberty_energy_of(path, liberty, list(design.ports), vectors, latency=design.latency,
                             sequential=unit.sequential, model=lambda vec: unit.model(params, vec),
@@ -100,10 +101,7 @@ def liberty_energy_of(path, liberty, ports, vectors, *, latency: int = 0, sequen
                       label: str = "design") -> dict:
     """Simulate a Liberty-mapped netlist on ``vectors`` (checked against ``model`` unless None) and price
     its toggles with the library: the JSON fields ``energy_liberty``, ``energy_liberty_unit``, ..."""
-    import numpy as np
 
-    from hwgen.synth.netlist import load_netlist
-    from hwgen.energy.liberty import energy_unit, library_models, load_liberty, net_energies
 
     lib = load_liberty(liberty)
     nl = load_netlist(path, output_pins={name: set(c.outputs) for name, c in lib.cells.items()},

@@ -15,12 +15,12 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from hwgen.energy.gatesim import GateSim
 from hwgen.ports import Port
 from hwgen.synth.netlist import Netlist, load_netlist
 from hwgen.synth.weights import GE_WEIGHTS
 from hwgen.toolchain import ToolError
 from hwgen.verify.layout import layout_for
-from hwgen.energy.gatesim import GateSim
 
 __all__ = ["PostSynthesisMismatch", "EnergyResult", "ENERGY_UNIT", "DEFAULT_OPS", "LANE_WORDS",
            "simulate_stream", "energy_from_run"]

@@ -17,6 +17,7 @@ __all__ = ["STREAMS", "ACC_RUN", "cnn_activations", "cnn_weights",
            "quantise_unsigned", "quantise_signed", "uniform_ints", "int_pair", "mac_steps", "float_to_bf16"]
 
 from hwgen.unit import STREAM_KINDS as STREAMS
+
 #: Products accumulated per MAC output in CNN-like streams (a 3x3 kernel over a few channels).
 ACC_RUN = 36
 

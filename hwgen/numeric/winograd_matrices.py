@@ -82,12 +82,12 @@ def check_exact(AT, G, BT) -> None:
     r = n - m + 1
     for j in range(m):
         for k in range(r):
-            for l in range(n):
-                t = sum(Fraction(AT[j][i]) * Fraction(G[i][k]) * Fraction(BT[i][l]) for i in range(n))
-                want = 1 if l == j + k else 0
+            for col in range(n):
+                t = sum(Fraction(AT[j][i]) * Fraction(G[i][k]) * Fraction(BT[i][col]) for i in range(n))
+                want = 1 if col == j + k else 0
                 if t != want:
                     raise ValueError(f"Matrices are not exact for multiplication: output {j}, filter tap {k}, "
-                                     f"input {l} has coefficient {t}, correlation needs {want}")
+                                     f"input {col} has coefficient {t}, correlation needs {want}")
 
 
 @dataclass(frozen=True)

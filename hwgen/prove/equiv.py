@@ -26,10 +26,10 @@ from typing import Any, Callable, Mapping
 
 from hwgen.emit import Generated, elaborate
 from hwgen.ports import Port
+from hwgen.prove.reference import REFERENCE_TOP, reference_for, reference_module
 from hwgen.registry import Unit
 from hwgen.synth.yosys import yosys_command
 from hwgen.toolchain import ToolError
-from hwgen.prove.reference import REFERENCE_TOP, reference_for, reference_module
 
 __all__ = ["ProveResult", "prove", "DEFAULT_TIMEOUT", "STATUSES"]
 

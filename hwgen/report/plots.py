@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.report.catalog import PLOT_GROUPS
+from hwgen.catalog import PLOT_GROUPS
 
 __all__ = ["pareto_front", "plot_cost_vs_error"]
 
@@ -23,9 +23,9 @@ def pareto_front(points: list[tuple[float, float]]) -> list[int]:
 def plot_cost_vs_error(rows: list[dict], cost: str, cost_label: str, path: Path,
                        error: str = "mre") -> Path | None:
     """One panel per plot group with rows that have both figures; None when no row has them."""
-    import matplotlib
+    import matplotlib  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
 
     panels = []
     for group, title in PLOT_GROUPS:

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from hwgen.report.catalog import GROUPS, HEADLINE
+from hwgen.catalog import GROUPS, HEADLINE, NO_ERROR_GROUPS, PER_OUTPUT_GROUPS
 
 __all__ = ["markdown", "csv_text", "json_text", "headline", "CSV_FIELDS"]
 
@@ -82,7 +82,7 @@ def _headline_md(h: dict) -> list[str]:
 def _columns(group: str, rows: list[dict]) -> list[tuple[str, Any]]:
     has = lambda k: any(r.get(k) is not None for r in rows)  # noqa: E731
     cols: list[tuple[str, Any]] = [("design", lambda r: r["label"])]
-    if group == "conv":
+    if group in PER_OUTPUT_GROUPS:
         cols += [("outputs", lambda r: _num(r.get("outputs"))),
                  ("GE/output", lambda r: _num(r.get("area_ge_per_output"))),
                  ("energy/output", lambda r: _num(r.get("energy_per_output")))]
@@ -96,7 +96,7 @@ def _columns(group: str, rows: list[dict]) -> list[tuple[str, Any]]:
     if has("energy_liberty"):
         unit = next(r["energy_liberty_unit"] for r in rows if r.get("energy_liberty_unit"))
         cols.append((f"energy ({unit}, Liberty)", lambda r: _num(r.get("energy_liberty"), 2)))
-    if group != "conv" and group != "requant":
+    if group not in NO_ERROR_GROUPS:
         cols += [("MRE %", lambda r: _pct(r.get("mre"))), ("bias %", lambda r: _pct(r.get("bias"))),
                  ("WCRE %", lambda r: _pct(r.get("wcre"))), ("EP", lambda r: _num(r.get("ep"), 3))]
     return cols
@@ -118,7 +118,7 @@ def markdown(rows: list[dict], meta: dict) -> str:
                 "|" + "|".join("---" if i == 0 else "---:" for i in range(len(cols))) + "|"]
         out += ["| " + " | ".join(str(f(r)) for _, f in cols) + " |" for r in ok]
         sets = sorted({r["error_set"] for r in ok if r.get("error_set")})
-        if sets and group not in ("conv", "requant"):
+        if sets and group not in NO_ERROR_GROUPS:
             out += ["", "Error sets: " + "; ".join(sets) + "."]
         out.append("")
     missing = [r for r in rows if r.get("status") != "ok"]

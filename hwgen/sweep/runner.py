@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from hwgen.atomic import atomic_write_text
-from hwgen.synth.cache import cache_root
-from hwgen.sweep.executor import run_tasks
+from hwgen.evaluation.config import SweepTask, run_config
+from hwgen.evaluation.executor import run_tasks
 from hwgen.sweep.spec import SweepSpec
-from hwgen.sweep.task import SweepTask, run_config
+from hwgen.synth.cache import cache_root
+from hwgen.synth.yosys import yosys_version
 
 __all__ = ["run_sweep", "SWEEP_FIELDS"]
 
@@ -60,7 +61,6 @@ def _csv(rows: list[dict]) -> str:
 def run_sweep(spec: SweepSpec, *, out: str | Path, jobs: int | None = None, scheduler: str | None = None,
               use_cache: bool = True, command: str = "hwgen sweep", progress: bool = True) -> dict:
     """Evaluate every configuration; one failure is recorded in its row and the others go on."""
-    from hwgen.synth.yosys import yosys_version
 
     if "synth" in spec.steps or "energy" in spec.steps:
         yosys_version()  # fail fast, once, if Yosys cannot run here

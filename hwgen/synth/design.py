@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
 from typing import Any, Mapping
 
 import hwgen_synth
 
+from hwgen.emit import elaborate
 from hwgen.params import ParamError
 from hwgen.synth.flow import Design
 
@@ -19,7 +19,6 @@ _REPO_SYNTH = Path(hwgen_synth.__file__).resolve().parent  # the top-level synth
 
 def unit_design(unit, params: Mapping[str, Any]) -> Design:
     """Elaborate ``unit`` with validated ``params`` (Amaranth -> Verilog)."""
-    from hwgen.emit import elaborate
 
     gen = elaborate(unit, params)
     return Design(label=gen.module, top=gen.module, sources=((f"{gen.module}.v", gen.verilog),),

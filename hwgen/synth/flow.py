@@ -15,16 +15,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import Any, Mapping
 
 import hwgen_synth
 
-from hwgen.toolchain import ToolError
 from hwgen.synth.cache import CacheEntry, content_key
 from hwgen.synth.netlist import load_netlist
 from hwgen.synth.weights import GE_WEIGHTS, area_ge, parse_transistors
 from hwgen.synth.yosys import read_json, run_yosys, yosys_version
+from hwgen.toolchain import ToolError
 
 __all__ = ["Design", "SynthResult", "TARGETS", "synthesize", "script_path", "FLOW_VERSION"]
 

@@ -10,7 +10,6 @@ import contextlib
 import fcntl
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -18,52 +17,19 @@ import numpy as np
 
 from hwgen.emit import Generated, elaborate, write_generated
 from hwgen.params import ParamError
-from hwgen.registry import EXHAUSTIVE_LIMIT, Unit
-from hwgen.verify import simulate
+from hwgen.toolchain import ToolError
+from hwgen.unit import EXHAUSTIVE_LIMIT, Unit
+from hwgen.verify import native, simulate
 from hwgen.verify.layout import Layout, layout_for
+from hwgen.verify.result import CHUNK, DEFAULT_RANDOM, VerifyResult
 from hwgen.verify.wrapper import WRAPPER_TOP, bulk_wrapper
 
 __all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK"]
 
-#: Random vectors (or clock steps) checked when no count is given.
-DEFAULT_RANDOM = 100_000
-#: Vectors per simulator launch; the bulk wrapper's memory depth.
-CHUNK = EXHAUSTIVE_LIMIT
 #: bulk: HDL wrapper under cocotb; vector: cocotb drives each step; native: Verilator C++ harness
 #: (hwgen.verify.native). ``--vectors exhaustive`` on the bulk path switches to native by itself when the
 #: space exceeds EXHAUSTIVE_LIMIT (Verilator only).
 PATHS = ("bulk", "vector", "native")
-
-
-@dataclass
-class VerifyResult:
-    unit: str
-    module: str
-    params: dict
-    simulator: str
-    path: str
-    seed: int | None
-    vectors: int = 0
-    mismatches: int = 0
-    examples: list = field(default_factory=list)
-    exhaustive: bool = False
-    seconds: float = 0.0  # simulation and comparison, without the build
-    build_seconds: float = 0.0
-
-    @property
-    def vectors_per_s(self) -> float:
-        return self.vectors / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.vectors > 0 and self.mismatches == 0
-
-    def to_json(self) -> dict:
-        return {"unit": self.unit, "module": self.module, "params": self.params,
-                "simulator": self.simulator, "path": self.path, "seed": self.seed,
-                "vectors": self.vectors, "mismatches": self.mismatches, "exhaustive": self.exhaustive,
-                "vectors_per_s": round(self.vectors_per_s, 1), "examples": self.examples,
-                "ok": self.ok}
 
 
 def _concat(batches: list[dict]) -> dict:
@@ -140,7 +106,6 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
         raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (1 << 32))
-    from hwgen.verify import native
     if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
         path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
     if path == "native" and simulator != "verilator":
@@ -206,7 +171,6 @@ def _run_chunk(unit, params, chunk, ins: Layout, outs: Layout, latency, simulato
     try:
         got, unknown = outs.decode(out_file.read_bytes(), n)
     except (OSError, ValueError) as e:
-        from hwgen.toolchain import ToolError
         raise ToolError(f"{simulator} simulation of {top} gave unreadable results: {e}") from None
     want = outs.field_values(expected, n)
     bad = np.flatnonzero((got != want).any(axis=1) | unknown)

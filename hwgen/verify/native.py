@@ -32,12 +32,12 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from hwgen.emit import write_generated
 from hwgen.params import ParamError
 from hwgen.toolchain import ToolError, prepare_simulator
-from hwgen.emit import write_generated
-from hwgen.verify.check import CHUNK, VerifyResult
 from hwgen.verify.layout import Layout, layout_for
 from hwgen.verify.native_ports import column_bytes, column_dtype, ports_header
+from hwgen.verify.result import CHUNK, VerifyResult
 from hwgen.verify.space import decode_index, space_bits
 
 __all__ = ["NATIVE_SPACE_LIMIT_BITS", "COUNT_CHUNK", "build_harness", "needs_native", "verify_native"]
@@ -277,7 +277,7 @@ def _picklable(job: _Job) -> bool:
 
 
 def _progress(total: int, enabled: bool | None, label: str):
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: tqdm loads only when a progress bar is shown (keeps `hwgen --help` fast)
     if enabled is None:
         enabled = sys.stderr.isatty() and total >= (1 << 24)
     return tqdm(total=total, unit="vec", unit_scale=True, disable=not enabled, desc=label, smoothing=0.1,

@@ -56,7 +56,7 @@ _VERILATOR_ARGS = ["-Wno-fatal", "-Wno-WIDTH", "-Wno-UNOPTFLAT", "--timing", "--
 
 def _runner(simulator: str):
     prepare_simulator(simulator)
-    from cocotb_tools.runner import get_runner
+    from cocotb_tools.runner import get_runner  # lazy: cocotb loads only when a simulation runs (keeps `hwgen --help` fast)
     logging.getLogger("cocotb").setLevel(logging.WARNING)
     return get_runner(simulator)
 
@@ -96,7 +96,7 @@ def run(simulator: str, top: str, build_dir: Path, test_module: str, env: dict[s
         runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=str(build_dir),
                     test_dir=str(build_dir), extra_env=env, plusargs=plusargs,
                     results_xml=str(results), log_file=str(log))
-    from cocotb_tools.check_results import get_results
+    from cocotb_tools.check_results import get_results  # lazy: cocotb loads only when a simulation runs (keeps `hwgen --help` fast)
     try:
         tests, failed = get_results(results)
     except RuntimeError as e:

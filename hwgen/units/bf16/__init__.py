@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from hwgen.metrics import ErrorSpec
+from hwgen.params import Param
+from hwgen.unit import Stimulus, Unit
+from hwgen.units.bf16 import stimuli as stim
 from hwgen.units.bf16.model.add import float_mac
 from hwgen.units.bf16.model.fmt import Format, to_float
 from hwgen.units.bf16.model.mul import MULTIPLIERS, float_mul
-from hwgen.params import Param
-from hwgen.unit import Stimulus, Unit
 from hwgen.units.bf16.streams import MAC_STREAMS, MUL_STREAMS
-from hwgen.units.bf16 import stimuli as stim
 
 MULTIPLIER = Param("multiplier", "choice", "exact",
                    "mantissa product: exact, or mitchw (Mitch-w: log-domain add of fractions truncated to w-1 bits)",
@@ -57,7 +57,10 @@ def output_format(p) -> Format:
 # --- bf16_mul -------------------------------------------------------------------------------------
 
 def _mul_build(p):
-    from hwgen.units.bf16.gateware import FloatFormat, FloatMul
+    from hwgen.units.bf16.gateware import (  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+        FloatFormat,
+        FloatMul,
+    )
     out = output_format(p)
     return FloatMul(FloatFormat(p["exp_bits"], p["man_bits"]), FloatFormat(out.exp_bits, out.man_bits),
                     p["multiplier"], p["w"], p["ftz"], p["pipeline"])
@@ -136,7 +139,10 @@ MUL = Unit(
 # --- bf16_mac -------------------------------------------------------------------------------------
 
 def _mac_build(p):
-    from hwgen.units.bf16.gateware import FloatFormat, FloatMAC
+    from hwgen.units.bf16.gateware import (  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+        FloatFormat,
+        FloatMAC,
+    )
     return FloatMAC(FloatFormat(p["exp_bits"], p["man_bits"]), FloatFormat(p["exp_bits"], p["wide_man_bits"]),
                     p["multiplier"], p["w"], p["ftz"], p["pipeline"])
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.units.bf16.model.fmt import Format
-from hwgen.unit import EXHAUSTIVE_LIMIT
 from hwgen.numeric.stimuli import cross
+from hwgen.unit import EXHAUSTIVE_LIMIT
+from hwgen.units.bf16.model.fmt import Format
 
 __all__ = ["directed_values", "directed_pairs", "random_operands", "random_pairs", "exhaustive_pairs",
            "mac_directed_steps", "mac_random_steps"]

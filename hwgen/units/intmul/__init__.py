@@ -5,7 +5,15 @@ Protocol: ports ``a``, ``b``, ``en``, ``clr`` in, ``acc`` out. On a clock edge w
 ``acc <- (clr ? 0 : acc) + a*b`` wrapping at ``acc_width``; with ``en`` low ``acc`` holds.
 """
 
-from hwgen.numeric.stimuli import corner_ints, cross, exhaustive_grid, int_bounds, mac_directed, mac_sequence, random_ints
+from hwgen.numeric.stimuli import (
+    corner_ints,
+    cross,
+    exhaustive_grid,
+    int_bounds,
+    mac_directed,
+    mac_sequence,
+    random_ints,
+)
 from hwgen.params import Param, ParamError
 from hwgen.unit import FormalReference, Stimulus, Unit
 from hwgen.units.common_params import ACC_WIDTH, PIPELINE
@@ -24,7 +32,9 @@ def _is_signed(p) -> bool:
 
 
 def _build(p):
-    from hwgen.units.intmul.gateware import IntMultiplier
+    from hwgen.units.intmul.gateware import (
+        IntMultiplier,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return IntMultiplier(p["width"], p["signed"], p["pipeline"])
 
 
@@ -68,7 +78,9 @@ def _check_mac(p):
 
 
 def _build_mac(p):
-    from hwgen.units.intmul.gateware import IntMAC
+    from hwgen.units.intmul.gateware import (
+        IntMAC,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return IntMAC(p["width"], p["signed"], p["acc_width"], p["pipeline"])
 
 

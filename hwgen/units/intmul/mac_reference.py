@@ -4,7 +4,6 @@
 
 from hwgen.reference_verilog import accumulator, shift_add_product
 
-
 #: Configurations that prove in seconds (tests use them; the defaults may take minutes).
 QUICK = ({"width": 4, "signed": True, "pipeline": 1},)
 

@@ -3,7 +3,6 @@ output registers."""
 
 from hwgen.reference_verilog import output_delay, shift_add_product
 
-
 #: Configurations that prove in seconds (tests use them; the defaults may take minutes).
 QUICK = ({"width": 4, "signed": True}, {"width": 5, "pipeline": 2})
 

@@ -20,5 +20,8 @@ def mul_streams(is_signed):
 
 def mac_streams(is_signed):
     """The multiplier's streams under the MAC protocol (``en`` always, ``clr`` once per run)."""
-    mul = mul_streams(is_signed)
-    return {kind: (lambda fn: lambda p, rng, n: mac_steps(fn(p, rng, n), n))(fn) for kind, fn in mul.items()}
+    return {kind: _as_mac_steps(fn) for kind, fn in mul_streams(is_signed).items()}
+
+
+def _as_mac_steps(fn):
+    return lambda p, rng, n: mac_steps(fn(p, rng, n), n)

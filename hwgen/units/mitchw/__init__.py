@@ -8,13 +8,21 @@ import numpy as np
 
 from hwgen.metrics import ErrorSpec
 from hwgen.numeric.intops import as_ints
-from hwgen.units.mitchw.model import SIGNEDNESS, mitchw_mac_model, mitchw_model
+from hwgen.numeric.stimuli import (
+    corner_ints,
+    cross,
+    exhaustive_grid,
+    int_bounds,
+    mac_directed,
+    mac_sequence,
+    random_ints,
+)
 from hwgen.params import Param, ParamError
 from hwgen.unit import FormalReference, Stimulus, Unit
-from hwgen.numeric.stimuli import corner_ints, cross, exhaustive_grid, int_bounds, mac_directed, mac_sequence, random_ints
 from hwgen.units.common_params import ACC_WIDTH, PIPELINE
 from hwgen.units.intmul.streams import mac_streams, mul_streams
 from hwgen.units.mitchw import mac_reference, reference
+from hwgen.units.mitchw.model import SIGNEDNESS, mitchw_mac_model, mitchw_model
 
 __all__ = ["MITCHW", "MITCHW_MAC", "UNITS"]
 
@@ -35,12 +43,16 @@ def _signed(p) -> bool:
 
 
 def _build(p):
-    from hwgen.units.mitchw.gateware import MitchW
+    from hwgen.units.mitchw.gateware import (
+        MitchW,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return MitchW(p["width"], p["w"], p["signedness"], p["unbiased"], p["pipeline"])
 
 
 def _build_mac(p):
-    from hwgen.units.mitchw.gateware import MitchWMAC
+    from hwgen.units.mitchw.gateware import (
+        MitchWMAC,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return MitchWMAC(p["width"], p["w"], p["signedness"], p["unbiased"], p["acc_width"], p["pipeline"])
 
 

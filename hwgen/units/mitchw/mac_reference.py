@@ -1,9 +1,8 @@
 """Reference of `mitchw_mac`: the `mitchw` reference product, exactly accumulated under the MAC protocol
 (sign-extended in the signed modes)."""
 
-from hwgen.units.mitchw import reference as mitchw
 from hwgen.reference_verilog import accumulator, extend
-
+from hwgen.units.mitchw import reference as mitchw
 
 #: Configurations that prove in seconds (tests use them; the defaults may take minutes).
 QUICK = ({"width": 6, "w": 3, "signedness": "ones_complement", "pipeline": 1},)

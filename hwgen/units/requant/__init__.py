@@ -17,12 +17,12 @@ import numpy as np
 
 from hwgen.metrics import ErrorSpec
 from hwgen.numeric.intops import as_ints, wrap
-from hwgen.units.requant.model import ROUNDING_MODES, output_range, requant_model, requant_mul_model
+from hwgen.numeric.stimuli import corner_ints, cross, int_bounds, random_ints
 from hwgen.params import Param, ParamError
 from hwgen.unit import EXHAUSTIVE_LIMIT, FormalReference, Stimulus, Unit
 from hwgen.units.requant import mul_reference, reference
+from hwgen.units.requant.model import ROUNDING_MODES, output_range, requant_model, requant_mul_model
 from hwgen.units.requant.streams import STREAMS
-from hwgen.numeric.stimuli import corner_ints, cross, int_bounds, random_ints
 
 __all__ = ["REQUANT", "REQUANT_MUL"]
 
@@ -220,13 +220,17 @@ def _is_signed(p) -> bool:
 
 
 def _build(p):
-    from hwgen.units.requant.gateware import Requantizer
+    from hwgen.units.requant.gateware import (
+        Requantizer,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return Requantizer(p["in_width"], p["out_width"], p["shift"], p["rounding"], p["relu"],
                        p["bias_width"], p["pipeline"])
 
 
 def _build_mul(p):
-    from hwgen.units.requant.gateware import MulRequantizer
+    from hwgen.units.requant.gateware import (
+        MulRequantizer,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return MulRequantizer(p["in_width"], p["out_width"], p["mult_bits"], p["multiplier"], p["shift"],
                           p["rounding"], p["relu"], p["bias_width"], p["pipeline"])
 

@@ -4,7 +4,6 @@
 from hwgen.reference_verilog import extend, output_delay, shift_add_product
 from hwgen.units.requant.reference import rounded, saturated
 
-
 #: Configurations that prove in seconds (tests use them; the defaults may take minutes).
 QUICK = ({"in_width": 8, "out_width": 4, "mult_bits": 4},
          {"in_width": 12, "out_width": 6, "mult_bits": 8, "multiplier": 181, "bias_width": 6})

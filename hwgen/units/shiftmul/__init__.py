@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.units.shiftmul.model import shift_emax, shift_mac_model, shift_mul_model
+from hwgen.numeric.stimuli import (
+    corner_ints,
+    cross,
+    exhaustive_grid,
+    int_bounds,
+    mac_directed,
+    mac_sequence,
+    random_ints,
+)
 from hwgen.params import Param, ParamError
 from hwgen.unit import FormalReference, Stimulus, Unit
-from hwgen.numeric.stimuli import corner_ints, cross, exhaustive_grid, int_bounds, mac_directed, mac_sequence, random_ints
 from hwgen.units.common_params import ACC_HEADROOM, PIPELINE
 from hwgen.units.shiftmul import mac_reference, reference
+from hwgen.units.shiftmul.model import shift_emax, shift_mac_model, shift_mul_model
 from hwgen.units.shiftmul.streams import MAC_STREAMS, MUL_STREAMS
 
 __all__ = ["SHIFT_MUL", "SHIFT_MAC", "UNITS", "product_width"]
@@ -58,7 +66,9 @@ def _random_codes(rng, n, code_bits) -> np.ndarray:
 # --- shift_mul ----------------------------------------------------------------------------------------
 
 def _build_mul(p):
-    from hwgen.units.shiftmul.gateware import ShiftMultiplier
+    from hwgen.units.shiftmul.gateware import (
+        ShiftMultiplier,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return ShiftMultiplier(p["width"], p["signed"], p["code_bits"], p["pipeline"])
 
 
@@ -98,7 +108,9 @@ SHIFT_MUL = Unit(
 # --- shift_mac ----------------------------------------------------------------------------------------
 
 def _build_mac(p):
-    from hwgen.units.shiftmul.gateware import ShiftMAC
+    from hwgen.units.shiftmul.gateware import (
+        ShiftMAC,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return ShiftMAC(p["width"], p["signed"], p["code_bits"], p["acc_width"], p["pipeline"])
 
 

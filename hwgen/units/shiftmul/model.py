@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.units.intmul.model import mac_model
 from hwgen.numeric.intops import as_ints
+from hwgen.units.intmul.model import mac_model
 
 __all__ = ["shift_emax", "shift_weight_value", "shift_mul_model", "shift_mac_model"]
 

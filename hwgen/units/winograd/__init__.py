@@ -16,15 +16,23 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from hwgen.units.winograd import model as wm
+from hwgen.numeric.stimuli import int_bounds
+from hwgen.numeric.winograd_matrices import preset
 from hwgen.params import Param, ParamError
 from hwgen.unit import FormalReference, Stimulus, Unit
 from hwgen.units.winograd import adder_reference, input_reference, output_reference
+from hwgen.units.winograd import model as wm
+from hwgen.units.winograd.stimuli import (
+    accumulate_directed,
+    channel_sequence,
+    crossed,
+    extreme_tiles,
+    random_tiles,
+    realistic_u,
+    transform_extremes,
+)
 from hwgen.units.winograd.streams import DIRECT_STREAMS, WINO_STREAMS
-from hwgen.numeric.stimuli import int_bounds
-from hwgen.numeric.winograd_matrices import preset
-from hwgen.units.winograd.stimuli import (accumulate_directed, channel_sequence, crossed, extreme_tiles,
-                               random_tiles, realistic_u, transform_extremes)
+from hwgen.units.winograd.widths import max_width, signed_range, transform_ranges
 
 __all__ = ["UNITS"]
 
@@ -61,7 +69,6 @@ W_WIDTH = Param("w_width", "int", lambda p: p["d_width"], "signed filter bits (d
 
 
 def _mul_u_width(p) -> int:
-    from hwgen.units.winograd.widths import max_width, signed_range, transform_ranges
     mats = preset("standard", p["tile"])
     _, U = transform_ranges(mats.G_int, [[signed_range(p["d_width"])] * 3 for _ in range(3)])
     return max_width(U)
@@ -128,7 +135,9 @@ def _none(p):
 
 def _tile_build(cls_name: str):
     def build(p):
-        from hwgen.units.winograd.gateware import tile
+        from hwgen.units.winograd.gateware import (
+            tile,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+        )
         cls = getattr(tile, cls_name)
         if cls_name == "WinoAdderTile":
             return cls(p["d_width"], p["u_width"], p["u_frac"], p["matrices"], p["tile"], p["pipeline"])
@@ -138,23 +147,31 @@ def _tile_build(cls_name: str):
 
 def _direct_build(cls_name: str):
     def build(p):
-        from hwgen.units.winograd.gateware import direct
+        from hwgen.units.winograd.gateware import (
+            direct,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+        )
         return getattr(direct, cls_name)(p["d_width"], p["w_width"], p["tile"], p["pipeline"])
     return build
 
 
 def _build_input(p):
-    from hwgen.units.winograd.gateware.transforms import InputTransform
+    from hwgen.units.winograd.gateware.transforms import (
+        InputTransform,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return InputTransform(p["d_width"], p["tile"], p["pipeline"])
 
 
 def _build_array(p):
-    from hwgen.units.winograd.gateware.adder_array import AdderArray
+    from hwgen.units.winograd.gateware.adder_array import (
+        AdderArray,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return AdderArray(p["d_width"], p["u_width"], p["u_frac"], p["acc_width"], p["tile"], p["pipeline"])
 
 
 def _build_output(p):
-    from hwgen.units.winograd.gateware.transforms import OutputTransform
+    from hwgen.units.winograd.gateware.transforms import (
+        OutputTransform,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return OutputTransform(p["m_width"], p["tile"], p["matrices"], p["pipeline"])
 
 
@@ -243,7 +260,9 @@ UNITS.append(Unit(
 
 
 def _array_widths(p) -> tuple[int, int]:
-    from hwgen.units.winograd.gateware.adder_array import array_widths
+    from hwgen.units.winograd.gateware.adder_array import (
+        array_widths,  # lazy: gateware (Amaranth) loads only when a design is built (keeps `hwgen --help` fast)
+    )
     return array_widths(p["d_width"], p["u_width"], p["u_frac"], p["tile"])
 
 

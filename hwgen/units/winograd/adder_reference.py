@@ -3,10 +3,9 @@
 V = B^T d B is computed exactly (wide enough that nothing wraps: the absolute value is not a ring
 operation), then the element-wise -|u - V * 2^u_frac|, then the output transform modulo 2^out_width."""
 
-from hwgen.params import ParamError
 from hwgen.numeric.winograd_matrices import resolve
+from hwgen.params import ParamError
 from hwgen.units.winograd.reference_text import bilinear, signed_elements
-
 
 #: Configurations that prove in seconds (tests use them; the defaults may take minutes).
 QUICK = ({"d_width": 4, "u_width": 6},)

@@ -1,7 +1,7 @@
 """Reference of `wino_input`: V = (B^T d) B (units.md §4), each product written term by term."""
 
-from hwgen.params import ParamError
 from hwgen.numeric.winograd_matrices import resolve
+from hwgen.params import ParamError
 from hwgen.units.winograd.reference_text import bilinear
 
 

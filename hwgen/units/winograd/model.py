@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwgen.numeric.winograd_matrices import resolve
 from hwgen.numeric.intops import as_ints, wrap
+from hwgen.numeric.winograd_matrices import resolve
 
 __all__ = ["wino_input_model", "wino_adder_model", "wino_adder_array_model", "wino_output_model",
            "wino_mul_model", "adder_direct_model", "conv_direct_model", "input_transform",

@@ -1,7 +1,7 @@
 """Reference of `wino_output`: Y = (A^T M) A (units.md §4), each product written term by term."""
 
-from hwgen.params import ParamError
 from hwgen.numeric.winograd_matrices import resolve
+from hwgen.params import ParamError
 from hwgen.units.winograd.reference_text import bilinear
 
 

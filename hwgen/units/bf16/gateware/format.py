@@ -1,16 +1,11 @@
-"""Float formats and the two record layouts that flow between the blocks (unpacked and raw)."""
+"""The float format (shared with the models) and the two record layouts that flow between the blocks (unpacked and raw)."""
 
 from amaranth.hdl import signed
 from amaranth.lib import data
 
+from hwgen.numeric.float_format import Format
+
 __all__ = ["FloatFormat", "check_format", "signed_for", "unpacked_layout", "raw_layout"]
-
-
-def _check_int(what: str, value, lo: int, hi: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    if not lo <= value <= hi:
-        raise ValueError(f"{what} must be an integer in {lo}..{hi}, not {value!r}")
 
 
 def signed_for(lo: int, hi: int):
@@ -21,59 +16,8 @@ def signed_for(lo: int, hi: int):
     return signed(n)
 
 
-class FloatFormat:
-    """IEEE-754-style binary format: 1 sign bit, ``exp_bits`` exponent bits (bias 2^(exp_bits-1) - 1),
-    ``man_bits`` stored mantissa bits. bfloat16 is (8, 7), fp32 (8, 23).
-
-    Raises
-    ------
-    TypeError, ValueError
-        For widths that are not integers in 2..11 (exponent) or 1..30 (mantissa).
-    """
-
-    def __init__(self, exp_bits: int, man_bits: int):
-        _check_int("Exponent bits", exp_bits, 2, 11)
-        _check_int("Mantissa bits", man_bits, 1, 30)
-        self.exp_bits, self.man_bits = exp_bits, man_bits
-
-    @property
-    def width(self) -> int:
-        return 1 + self.exp_bits + self.man_bits
-
-    @property
-    def bias(self) -> int:
-        return (1 << (self.exp_bits - 1)) - 1
-
-    @property
-    def emin(self) -> int:
-        return 1 - self.bias
-
-    @property
-    def emax(self) -> int:
-        return self.bias
-
-    @property
-    def exp_all_ones(self) -> int:
-        return (1 << self.exp_bits) - 1
-
-    @property
-    def inf(self) -> int:
-        return self.exp_all_ones << self.man_bits
-
-    @property
-    def qnan(self) -> int:
-        """The canonical quiet NaN: sign 0, exponent all ones, mantissa MSB only."""
-        return self.inf | (1 << (self.man_bits - 1))
-
-    def __eq__(self, other):
-        return isinstance(other, FloatFormat) and (self.exp_bits, self.man_bits) == (other.exp_bits,
-                                                                                     other.man_bits)
-
-    def __hash__(self):
-        return hash((self.exp_bits, self.man_bits))
-
-    def __repr__(self):
-        return f"FloatFormat({self.exp_bits}, {self.man_bits})"
+#: The gateware's name for the shared format description.
+FloatFormat = Format
 
 
 def check_format(fmt, ftz, what: str = "Format") -> None:

@@ -17,69 +17,15 @@ sign. Without ``ftz`` subnormals are kept (gradual underflow, IEEE 754).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
+
+from hwgen.numeric.float_format import BF16, FP32, Format
 
 __all__ = ["Format", "BF16", "FP32", "where", "bit_length", "Unpacked", "unpack", "round_pack",
            "special", "to_float"]
 
 
-@dataclass(frozen=True)
-class Format:
-    """A binary floating-point format: 1 sign bit, ``exp_bits`` exponent bits, ``man_bits`` mantissa bits."""
-
-    exp_bits: int
-    man_bits: int
-
-    def __post_init__(self):
-        if not (isinstance(self.exp_bits, int) and 2 <= self.exp_bits <= 11):
-            raise ValueError(f"Exponent bits must be an integer in 2..11, not {self.exp_bits!r}")
-        if not (isinstance(self.man_bits, int) and 1 <= self.man_bits <= 30):
-            raise ValueError(f"Mantissa bits must be an integer in 1..30, not {self.man_bits!r}")
-
-    @cached_property  # the MAC model calls these once per step
-    def width(self) -> int:
-        return 1 + self.exp_bits + self.man_bits
-
-    @cached_property
-    def bias(self) -> int:
-        return (1 << (self.exp_bits - 1)) - 1
-
-    @cached_property
-    def emin(self) -> int:
-        """Unbiased exponent of the smallest normal number."""
-        return 1 - self.bias
-
-    @cached_property
-    def emax(self) -> int:
-        """Unbiased exponent of the largest finite number."""
-        return self.bias
-
-    @cached_property
-    def exp_all_ones(self) -> int:
-        return (1 << self.exp_bits) - 1
-
-    @cached_property
-    def sign_bit(self) -> int:
-        return 1 << (self.exp_bits + self.man_bits)
-
-    @cached_property
-    def inf(self) -> int:
-        """+infinity; OR in :attr:`sign_bit` for -infinity."""
-        return self.exp_all_ones << self.man_bits
-
-    @cached_property
-    def qnan(self) -> int:
-        """The one NaN every unit returns: sign 0, exponent all ones, mantissa MSB only (0x7FC0 in bf16)."""
-        return self.inf | (1 << (self.man_bits - 1))
-
-    def __str__(self) -> str:
-        return f"e{self.exp_bits}m{self.man_bits}"
-
-
-BF16 = Format(8, 7)
-FP32 = Format(8, 23)
 
 
 def where(cond, x, y):

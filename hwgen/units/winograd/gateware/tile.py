@@ -13,7 +13,14 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from hwgen.units.winograd.gateware.linear import Term, delay_terms, neg_abs_diff, stage_plan, transform_2d
-from hwgen.units.winograd.gateware.transforms import check_pipeline, check_width, drive_grid, grid, grid_terms, matrices_for
+from hwgen.units.winograd.gateware.transforms import (
+    check_pipeline,
+    check_width,
+    drive_grid,
+    grid,
+    grid_terms,
+    matrices_for,
+)
 from hwgen.units.winograd.widths import max_width, product_range, tile_ranges
 
 __all__ = ["WinoAdderTile", "WinoMulTile"]

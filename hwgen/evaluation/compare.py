@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Sequence
 
 from hwgen.atomic import atomic_write_text
-from hwgen.synth.cache import cache_root
-from hwgen.sweep.executor import run_tasks
-from hwgen.report.catalog import Entry, catalog
-from hwgen.report.evaluate import Options, evaluate_entry, evaluate_extra
+from hwgen.catalog import Entry, catalog
+from hwgen.evaluation.entry import Options, evaluate_entry, evaluate_extra
+from hwgen.evaluation.executor import run_tasks
+from hwgen.registry import all_units
 from hwgen.report.plots import plot_cost_vs_error
 from hwgen.report.tables import csv_text, json_text, markdown
+from hwgen.synth.cache import cache_root
+from hwgen.synth.yosys import yosys_version
 
 __all__ = ["select_entries", "run_compare"]
 
@@ -25,7 +27,6 @@ def select_entries(width: int, units: Sequence[str] | None, include_all: bool) -
     """Catalog rows for ``units`` (all when None). A requested unit that the catalog does not name gets
     its ``demo`` configurations (or its defaults) in group "other"; one not registered gets a row saying
     so. ``include_all`` adds every registered unit the catalog misses."""
-    from hwgen.registry import all_units
 
     rows = catalog(width)
     registered = {u.name: u for u in all_units()}
@@ -59,7 +60,6 @@ def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Se
                 out: str | Path = "out/compare", jobs: int | None = None, scheduler: str | None = None,
                 include_all: bool = False, command: str = "hwgen compare", progress: bool = True) -> dict:
     """Evaluate, write the files, return ``{"rows": [...], "files": [...], "failed": n}``."""
-    from hwgen.synth.yosys import yosys_version
 
     opts = dataclasses.replace(opts, cache_dir=str(cache_root()),
                                liberty=str(Path(opts.liberty).resolve()) if opts.liberty else None)

@@ -13,8 +13,18 @@ from typing import Any
 
 import numpy as np
 
+from hwgen.catalog import PER_OUTPUT_GROUPS, Entry
+from hwgen.energy.gatesim import GateSim
+from hwgen.energy.measure import liberty_energy, liberty_energy_of, unit_energy
+from hwgen.energy.proxy import energy_from_run, simulate_stream
+from hwgen.metrics import EXHAUSTIVE_ERROR_LIMIT, characterise, metrics
+from hwgen.numeric.intops import as_ints
+from hwgen.numeric.streams import int_pair, uniform_ints
 from hwgen.params import ParamError
-from hwgen.report.catalog import Entry
+from hwgen.ports import Port
+from hwgen.registry import all_units, get_unit
+from hwgen.synth import file_design, synthesize, unit_design, yosys_mul_design
+from hwgen.synth.netlist import load_netlist
 
 __all__ = ["Options", "evaluate_entry", "evaluate_extra", "error_fields", "METRICS"]
 
@@ -50,7 +60,6 @@ def _synth_fields(result) -> dict:
 
 
 def _fpga_fields(design, opts: Options) -> dict:
-    from hwgen.synth import synthesize
     if not opts.fpga:
         return {}
     d = synthesize(design, opts.fpga, dsp=False).data
@@ -58,8 +67,6 @@ def _fpga_fields(design, opts: Options) -> dict:
 
 
 def error_fields(unit_name: str, params: dict) -> dict:
-    from hwgen.metrics import EXHAUSTIVE_ERROR_LIMIT, characterise
-    from hwgen.registry import get_unit
 
     unit = get_unit(unit_name)
     if unit.error is None:
@@ -82,10 +89,6 @@ def _exact_fields() -> dict:
 
 def _baseline_energy(design, result, opts: Options, width: int, signed: bool) -> dict:
     """Yosys' own a*b: the integer multiplier stream, checked against the exact product."""
-    from hwgen.energy.proxy import energy_from_run, simulate_stream
-    from hwgen.numeric.streams import int_pair, uniform_ints
-    from hwgen.numeric.intops import as_ints
-    from hwgen.ports import Port
 
     rng = np.random.default_rng(opts.seed)
     if opts.stream == "cnn":
@@ -100,7 +103,6 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
     out = energy_from_run(run, sim, checked).to_json()
     out["stream"] = f"{desc}, seed {opts.seed}"
     if opts.liberty:
-        from hwgen.energy.measure import liberty_energy_of
         out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, model=model,
                                      label=design.label))
     return out
@@ -108,9 +110,6 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
 
 def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     """One catalog row -> one report row (``status`` ok / not registered / skipped)."""
-    from hwgen.registry import all_units, get_unit
-    from hwgen.synth import synthesize, unit_design, yosys_mul_design
-    from hwgen.energy.measure import unit_energy
 
     entry, opts = task
     opts.apply_env()
@@ -141,12 +140,11 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     design = unit_design(unit, params)
     result = synthesize(design, "generic", liberty=opts.liberty)
     row.update(_synth_fields(result))
-    if entry.group != "conv":  # tiles of 6-20k gates take minutes in the FPGA flows: generic only
+    if entry.group not in PER_OUTPUT_GROUPS:  # tiles of 6-20k gates take minutes in the FPGA flows: generic only
         row.update(_fpga_fields(design, opts))
     row.update(unit_energy(unit, params, result, stream=opts.stream, ops=opts.ops, seed=opts.seed,
                            design=design))
     if opts.liberty:
-        from hwgen.energy.measure import liberty_energy
         row.update(liberty_energy(unit, params, result, opts.liberty, stream=opts.stream, ops=opts.ops,
                                   seed=opts.seed, design=design))
     if entry.exact:
@@ -158,7 +156,7 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
             row["error_set"] = f"{entry.error_from[0]} is not registered"
     elif unit.error is not None:
         row.update(error_fields(unit.name, params))
-    if entry.group == "conv":
+    if entry.group in PER_OUTPUT_GROUPS:
         k = unit.outputs_per_instance(params)
         row["outputs"] = k
         row["area_ge_per_output"] = round(row["area_ge"] / k, 3)
@@ -176,13 +174,6 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
     """An external Verilog module: two inputs taken as unsigned operands, its first output as their
     product. Energy on the same stream (no golden model to check); error metrics from simulating the
     netlist against the exact product (exhaustive up to 2^16 pairs, else 65,536 uniform samples)."""
-    from hwgen.metrics import metrics
-    from hwgen.energy.gatesim import GateSim
-    from hwgen.energy.proxy import energy_from_run, simulate_stream
-    from hwgen.numeric.streams import int_pair
-    from hwgen.ports import Port
-    from hwgen.synth import file_design, synthesize
-    from hwgen.synth.netlist import load_netlist
 
     path, top, opts = task
     opts.apply_env()

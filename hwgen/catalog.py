@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Entry", "catalog", "GROUPS", "PLOT_GROUPS", "HEADLINE"]
+__all__ = ["Entry", "catalog", "GROUPS", "PLOT_GROUPS", "NO_ERROR_GROUPS", "PER_OUTPUT_GROUPS", "HEADLINE"]
 
 GROUPS = {
     "mul": "Integer multipliers",
@@ -20,6 +20,11 @@ GROUPS = {
     "extra": "External designs (--extra)",
     "other": "Other registered units (their demo configurations)",
 }
+
+#: Groups whose rows have no product error to report (requantizers, tiles measured for cost only).
+NO_ERROR_GROUPS = ("conv", "requant")
+#: Groups whose rows also get figures per output pixel (the unit's ``outputs_per_instance``).
+PER_OUTPUT_GROUPS = ("conv",)
 
 #: Groups whose rows share an error scale and a cost scale, one plot panel each.
 PLOT_GROUPS = (("mul", "integer multipliers"), ("mac", "MACs (product error)"), ("bf16", "bfloat16"),
