@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from hwgen.emit import elaborate  # noqa: E402
 from hwgen.registry import get_unit  # noqa: E402
 from hwgen.synth import GE_WEIGHTS, Design, synthesize, unit_design  # noqa: E402
 from hwgen.synth.yosys import yosys_version  # noqa: E402
@@ -70,7 +71,7 @@ def _direct_y_width(dw: int, tile: int) -> int:
 def _synth(unit: str, given: dict) -> tuple[dict, dict]:
     u = get_unit(unit)
     params = u.resolve(given)
-    return params, synthesize(unit_design(u, params)).data
+    return params, synthesize(unit_design(elaborate(u, params))).data
 
 
 def tiles(dw: int, tile: int) -> list[tuple[str, dict]]:

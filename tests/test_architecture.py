@@ -122,3 +122,57 @@ def test_unit_name_finder_finds_names():
     probe.parent.mkdir(parents=True, exist_ok=True)
     probe.write_text('UNIT = "mitchw"\nTEXT = "a mitchw multiplier"\n')
     assert len(_named_units(probe, {"mitchw"})) == 1
+
+
+#: Layers whose functions take their options as small dataclasses instead of long parameter lists.
+PARAMETER_LIMITED = ("verify", "energy", "synth", "evaluation", "sweep", "prove")
+MAX_PARAMETERS = 8
+
+
+def _parameter_counts(path: Path) -> list[tuple[str, int]]:
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            n = (len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + (a.vararg is not None)
+                 + (a.kwarg is not None))
+            if a.args and a.args[0].arg in ("self", "cls"):
+                n -= 1
+            out.append((f"{path.relative_to(REPO)}:{node.lineno} {node.name}", n))
+    return out
+
+
+def test_no_long_parameter_lists():
+    long = [(name, n) for pkg in PARAMETER_LIMITED for f in sorted((REPO / "hwgen" / pkg).rglob("*.py"))
+            for name, n in _parameter_counts(f) if n > MAX_PARAMETERS]
+    assert long == []
+
+
+def test_every_module_is_in_the_layer_contract():
+    """The contract covers every package and top-level module of hwgen (a new one must be placed)."""
+    import tomllib
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in config if c["type"] == "layers")["layers"]
+    listed = {name.strip() for layer in layers for name in layer.split("|")}
+    present = {f"hwgen.{p.stem}" for p in (REPO / "hwgen").glob("*.py") if p.stem != "__init__"}
+    present |= {f"hwgen.{p.name}" for p in (REPO / "hwgen").iterdir()
+                if p.is_dir() and (p / "__init__.py").exists()}
+    assert present - listed == set()
+
+
+def test_only_the_command_line_reads_the_environment():
+    """Settings come from the environment in hwgen/cli.py only (hwgen/settings.py parses what it is given);
+    hwgen/toolchain.py locates tools (PATH, the Yosys override) and sets them up."""
+    allowed = {"hwgen/cli.py", "hwgen/toolchain.py"}
+    readers = []
+    for f in sorted((REPO / "hwgen").rglob("*.py")):
+        rel = str(f.relative_to(REPO))
+        if rel in allowed:
+            continue
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") and \
+                    isinstance(node.value, ast.Name) and node.value.id == "os":
+                readers.append(rel)
+    # Child processes inherit the environment with the checkout added to PYTHONPATH (native workers), and
+    # the accuracy study limits BLAS threads of its forked workers: process set-up, not settings.
+    assert set(readers) == {"hwgen/accuracy/study.py", "hwgen/verify/native.py"}

@@ -11,8 +11,9 @@ import pytest
 from conftest import REPO
 
 from hwgen.catalog import HEADLINE
-from hwgen.evaluation import Options, run_compare, select_entries
+from hwgen.evaluation import Options, Workers, run_compare, select_entries
 from hwgen.report import headline, pareto_front
+from hwgen.settings import Settings
 
 
 def test_pareto_front():
@@ -52,8 +53,9 @@ def test_compare_writes_tables_and_plots(fresh_cache):
     extra.parent.mkdir(parents=True, exist_ok=True)
     extra.write_text(EXTRA)
     out = REPO / "build" / "test" / f"compare-{uuid.uuid4().hex[:6]}"
-    res = run_compare(Options(width=4, fpga=None, ops=1024), units=["yosys_mul", "mul", "mitchw", "no_such_unit"],
-                      extras=[(str(extra), "trunc_mul4")], out=out, jobs=1, progress=False)
+    opts = Options(width=4, fpga=None, ops=1024, folders=Settings(cache_dir=fresh_cache))
+    res = run_compare(opts, units=["yosys_mul", "mul", "mitchw", "no_such_unit"],
+                      extras=[(str(extra), "trunc_mul4")], out=out, workers=Workers(1, progress=False))
     names = sorted(p.name for p in res["files"])
     assert names == ["area_vs_error.png", "compare.csv", "compare.json", "compare.md", "energy_vs_error.png"]
     rows = {r["label"]: r for r in res["rows"]}

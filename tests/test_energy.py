@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from conftest import REPO
 
+from hwgen.emit import elaborate
 from hwgen.energy import GateSim, PostSynthesisMismatch, simulate_stream, unit_energy
 from hwgen.energy.liberty import compile_function, load_liberty, net_energies
-from hwgen.energy.measure import liberty_energy
+from hwgen.energy.measure import EnergyOptions, liberty_energy
+from hwgen.energy.proxy import StreamSpec
 from hwgen.energy.streams import stream_for
 from hwgen.numeric.streams import cnn_activations, float_to_bf16
 from hwgen.registry import get_unit
@@ -99,22 +101,22 @@ def test_streams():
 def test_energy_proxy_mul_and_stream_dependence(fresh_cache):
     unit = get_unit("mul")
     params = unit.resolve({"width": 4})
-    design = unit_design(unit, params)
-    result = synthesize(design, "generic")
-    cnn = unit_energy(unit, params, result, stream="cnn", ops=4096, design=design)
-    uni = unit_energy(unit, params, result, stream="uniform", ops=4096, design=design)
+    gen = elaborate(unit, params)
+    result = synthesize(unit_design(gen), "generic", cache_dir=fresh_cache)
+    cnn = unit_energy(gen, result, EnergyOptions(stream="cnn", ops=4096))
+    uni = unit_energy(gen, result, EnergyOptions(stream="uniform", ops=4096))
     assert cnn["energy_unit"] == "GE*toggle/op" and cnn["post_synthesis_checked"] == 4096
     assert 0 < cnn["energy_proxy"] < uni["energy_proxy"]  # ReLU zeros and small weights switch less
     assert sum(cnn["energy_by_cell"].values()) == pytest.approx(cnn["energy_proxy"], abs=0.01)
-    cached = unit_energy(unit, params, result, stream="cnn", ops=4096, design=design)
+    cached = unit_energy(gen, result, EnergyOptions(stream="cnn", ops=4096))
     assert cached == cnn
 
 
 def test_energy_proxy_sequential_mac(fresh_cache):
     unit = get_unit("mac")
     params = unit.resolve({"width": 3, "acc_width": 8})
-    design = unit_design(unit, params)
-    e = unit_energy(unit, params, synthesize(design, "generic"), ops=1024, design=design)
+    gen = elaborate(unit, params)
+    e = unit_energy(gen, synthesize(unit_design(gen), "generic", cache_dir=fresh_cache), EnergyOptions(ops=1024))
     assert e["post_synthesis_checked"] == 1024 - 64  # the last cycle of each lane is unobservable
     assert e["energy_by_cell"]["$_DFF_P_"] > 0
 
@@ -122,19 +124,19 @@ def test_energy_proxy_sequential_mac(fresh_cache):
 def test_post_synthesis_check_catches_a_broken_netlist(fresh_cache, seed):
     unit = get_unit("mul")
     params = unit.resolve({"width": 4})
-    design = unit_design(unit, params)
-    result = synthesize(design, "generic")
+    design = unit_design(elaborate(unit, params))
+    result = synthesize(design, "generic", cache_dir=fresh_cache)
     data = json.loads(result.netlist_path.read_text())
     cells = next(iter(data["modules"].values()))["cells"]
     victim = next(c for c in cells.values() if c["type"] == "$_XOR_")
     victim["type"] = "$_XNOR_"  # one inverted gate
     vec, _ = stream_for(unit, params, "uniform", 1024, seed)
     model = lambda v: unit.model(params, v)  # noqa: E731
-    run, *_ = simulate_stream(result.netlist_path, list(design.ports), vec, model=model)  # intact: passes
-    assert run.transitions > 0
+    intact = simulate_stream(result.netlist_path, list(design.ports), vec, StreamSpec(model=model))  # passes
+    assert intact.run.transitions > 0 and intact.checked == 1024
     with pytest.raises(PostSynthesisMismatch, match=r"^post-synthesis check failed for design: the gate netlist "
                                                     r"differs from the golden model on \d+ of 1024 vectors"):
-        simulate_stream(load_netlist(data), list(design.ports), vec, model=model)
+        simulate_stream(load_netlist(data), list(design.ports), vec, StreamSpec(model=model))
 
 
 def test_liberty_function_parser():
@@ -165,9 +167,9 @@ def test_liberty_energy_of_a_mapped_mac(fresh_cache):
     assert lib.cells["DFF"].ff == ("IQ", "IQN", "D", "CLK")
     unit = get_unit("mac")
     params = unit.resolve({"width": 3, "acc_width": 8})
-    design = unit_design(unit, params)
-    result = synthesize(design, "generic", liberty=lib_path)
-    e = liberty_energy(unit, params, result, lib_path, ops=1024, design=design)
+    gen = elaborate(unit, params)
+    result = synthesize(unit_design(gen), "generic", liberty=lib_path, cache_dir=fresh_cache)
+    e = liberty_energy(gen, result, lib_path, EnergyOptions(ops=1024))
     assert e["post_synthesis_checked_liberty"] == 1024 - 64  # the mapped netlist matches the model too
     assert e["energy_liberty_unit"] == "pJ/op"
     # Clock: 8 flip-flops x C V^2 with C = 0.01 pF, V = 1 (no nom_voltage): 0.08 per cycle.

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from conftest import REPO
 
-from hwgen.evaluation import run_tasks
+from hwgen.evaluation import Workers, run_tasks
 from hwgen.params import ParamError
+from hwgen.settings import Settings
 from hwgen.sweep import parse_spec, run_sweep
 
 
@@ -57,7 +58,7 @@ SPEC = {"options": {"steps": ["generate", "verify", "synth", "energy", "error"],
 def test_local_sweep_caches_and_reports_failures(fresh_cache):
     spec = parse_spec(SPEC, "local")
     out = REPO / "build" / "test" / f"sweep-{uuid.uuid4().hex[:6]}"
-    res = run_sweep(spec, out=out, jobs=2, progress=False)
+    res = run_sweep(spec, out=out, workers=Workers(2, progress=False), folders=Settings(cache_dir=fresh_cache))
     rows = res["rows"]
     assert [r["status"] for r in rows] == ["ok", "ok", "failed"]
     assert re.match(r"^ParamError: Parameter 'width' of unit 'mul' must be an integer in 2\.\.64, not 1",
@@ -66,7 +67,7 @@ def test_local_sweep_caches_and_reports_failures(fresh_cache):
         assert r["verify_vectors"] > 0 and r["verify_mismatches"] == 0
         assert r["area_ge"] > 0 and r["energy_proxy"] > 0 and not r["cached"]
     assert {p.name for p in res["files"]} == {"sweep.json", "sweep.csv", "sweep.md"}
-    again = run_sweep(spec, out=out, jobs=2, progress=False)
+    again = run_sweep(spec, out=out, workers=Workers(2, progress=False), folders=Settings(cache_dir=fresh_cache))
     assert again["cached"] == 2 and [r["area_ge"] for r in again["rows"][:2]] == [r["area_ge"] for r in rows[:2]]
 
 
@@ -77,7 +78,8 @@ def test_sweep_on_a_local_dask_cluster(fresh_cache):
     out = REPO / "build" / "test" / f"sweep-{uuid.uuid4().hex[:6]}"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-        res = run_sweep(spec, out=out, scheduler=cluster.scheduler_address, use_cache=False, progress=False)
+        res = run_sweep(spec, out=out, workers=Workers(scheduler=cluster.scheduler_address, progress=False),
+                        use_cache=False, folders=Settings(cache_dir=fresh_cache))
     assert [r["status"] for r in res["rows"]] == ["ok"] * 4
     assert all(r["area_ge"] > 0 and r["post_synthesis_checked"] > 0 for r in res["rows"])
     assert res["rows"][0]["module"] == "mul_w3_s0_p0" and res["rows"][3]["module"] == "mul_w5_s1_p0"

@@ -8,6 +8,7 @@ import sys
 import pytest
 from conftest import REPO
 
+from hwgen.emit import elaborate
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.synth import (
@@ -32,7 +33,7 @@ GENERIC = {"$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_"
 
 def _design(unit, **params):
     u = get_unit(unit)
-    return unit_design(u, u.resolve(params))
+    return unit_design(elaborate(u, u.resolve(params)))
 
 
 def test_weight_table_is_osu_nand2_ratios():
@@ -54,7 +55,7 @@ def test_transistor_count_parsing():
 
 
 def test_generic_mul4_figures_recompute(fresh_cache):
-    r = synthesize(_design("mul", width=4), "generic")
+    r = synthesize(_design("mul", width=4), "generic", cache_dir=fresh_cache)
     d = r.data
     assert set(d["cells"]) <= GENERIC
     assert d["area_ge"] == pytest.approx(sum(GE_WEIGHTS[c] * n for c, n in d["cells"].items()), abs=1e-3)
@@ -69,21 +70,21 @@ def test_generic_mul4_figures_recompute(fresh_cache):
 
 def test_cache_hit_returns_same_folder(fresh_cache):
     d = _design("mul", width=3)
-    first = synthesize(d, "generic")
+    first = synthesize(d, "generic", cache_dir=fresh_cache)
     (first.folder / "yosys.log").write_text("marker")  # a rerun would overwrite the log
-    second = synthesize(d, "generic")
+    second = synthesize(d, "generic", cache_dir=fresh_cache)
     assert second.folder == first.folder and second.data == first.data
     assert (second.folder / "yosys.log").read_text() == "marker"
 
 
 def test_mac_flip_flops_are_the_accumulator(fresh_cache):
-    d = synthesize(_design("mac", width=3, acc_width=8), "generic").data
+    d = synthesize(_design("mac", width=3, acc_width=8), "generic", cache_dir=fresh_cache).data
     assert d["dff"] == d["cells"]["$_DFF_P_"] == 8
 
 
 @pytest.mark.parametrize("target", ["ice40", "xilinx"])
 def test_fpga_targets_count_luts(fresh_cache, target):
-    d = synthesize(_design("mul", width=3), target).data
+    d = synthesize(_design("mul", width=3), target, cache_dir=fresh_cache).data
     assert d["target"] == target and d["use_dsp"] is False
     assert d["lut"] > 0 and d["dsp"] == 0 and d["dff"] == 0
     assert d["lut"] <= d["num_cells"]
@@ -94,7 +95,7 @@ def test_liberty_area(fresh_cache):
     lib = REPO / "build" / "test" / "tiny.lib"
     lib.parent.mkdir(parents=True, exist_ok=True)
     lib.write_text(TINY_LIB)
-    d = synthesize(_design("mul", width=3), "generic", liberty=lib).data
+    d = synthesize(_design("mul", width=3), "generic", liberty=lib, cache_dir=fresh_cache).data
     assert d["liberty"] == "tiny.lib" and d["liberty_cells"] > 0
     used = d["liberty_cells_by_type"]
     assert set(used) <= {"BUF", "INV", "NAND2", "NOR2"}
@@ -107,7 +108,7 @@ def test_yosys_error_is_a_clear_tool_error(fresh_cache, tmp_path):
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text("module broken(input a, output y);\n  assign y = a +;\nendmodule\n")
     with pytest.raises(ToolError, match=r"^Yosys failed in .*: extra_bad_syntax\.v:2: syntax error"):
-        synthesize(file_design(bad, "broken"), "generic")
+        synthesize(file_design(bad, "broken"), "generic", cache_dir=fresh_cache)
 
 def test_yosys_runs_in_a_work_folder_under_tmp(tmp_path):
     # relative names only, so the WASI sandbox's own /tmp does not hide the host folder

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
+from hwgen.emit import elaborate
 from hwgen.params import parse_assignments
 from hwgen.registry import get_unit
 
-__all__ = ["add_unit_arguments", "unit_and_params", "print_json"]
+__all__ = ["add_unit_arguments", "unit_and_params", "design_of", "print_json"]
 
 
 def add_unit_arguments(p) -> None:
@@ -21,6 +22,13 @@ def unit_and_params(args):
     """Resolve the unit and validate its parameters (ParamError on anything wrong)."""
     unit = get_unit(args.unit)
     return unit, unit.resolve(parse_assignments(args.param))
+
+
+def design_of(args):
+    """Resolve the unit and its parameters once and elaborate the design once (ParamError on bad input):
+    the object every later step (verify, synth, energy, prove) takes."""
+    unit, params = unit_and_params(args)
+    return elaborate(unit, params)
 
 
 def print_json(obj) -> None:

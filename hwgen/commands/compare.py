@@ -3,7 +3,7 @@
 import sys
 
 from hwgen.energy.streams import STREAMS
-from hwgen.evaluation import Options, run_compare
+from hwgen.evaluation import Options, Workers, run_compare
 from hwgen.params import ParamError
 from hwgen.synth import parse_extra
 
@@ -34,17 +34,18 @@ def run(args):
         raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
     extras = [parse_extra(s) for s in args.extra]
     opts = Options(width=args.width, liberty=args.liberty, fpga=None if args.fpga == "none" else args.fpga,
-                   stream=args.stream)
+                   stream=args.stream, folders=args.settings)
     command = "hwgen compare " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "hwgen compare"
-    return compare_and_print(opts, units=args.units, extras=extras, out=args.out, jobs=args.jobs,
-                             scheduler=args.scheduler, include_all=args.all, command=command.strip())
+    return compare_and_print(opts, units=args.units, extras=extras, out=args.out,
+                             workers=Workers(args.jobs, args.scheduler), include_all=args.all,
+                             command=command.strip())
 
 
-def compare_and_print(opts: Options, *, out, command: str, units=None, extras=(), jobs=None, scheduler=None,
+def compare_and_print(opts: Options, *, out, command: str, units=None, extras=(), workers: Workers = Workers(),
                       include_all: bool = False) -> int:
     """Run the comparison, write its files, print the summary; 1 when a row failed (also used by demo)."""
-    res = run_compare(opts, units=units, extras=extras, out=out, jobs=jobs, scheduler=scheduler,
-                      include_all=include_all, command=command)
+    res = run_compare(opts, units=units, extras=extras, out=out, workers=workers, include_all=include_all,
+                      command=command)
     rows = res["rows"]
     ok = sum(r["status"] == "ok" for r in rows)
     print(f"{ok} of {len(rows)} rows measured")

@@ -21,7 +21,7 @@ from hwgen.commands.list_units import markdown_table
 from hwgen.emit import elaborate, write_generated
 from hwgen.evaluation import Options
 from hwgen.registry import all_units
-from hwgen.verify import verify
+from hwgen.verify import VerifyOptions, verify_design
 
 NAME = "demo"
 HELP = "generate the default units into rtl_out/, verify each one, print a summary"
@@ -50,7 +50,7 @@ def _verify_rows(args) -> list[dict]:
             write_generated(gen, args.out)
             vectors = "exhaustive" if not unit.sequential and unit.stimulus.exhaustive(params) is not None \
                 else DEMO_RANDOM
-            r = verify(unit, params, vectors=vectors, seed=args.seed)
+            r = verify_design(gen, VerifyOptions(vectors=vectors, seed=args.seed), args.settings)
             rows.append({"unit": unit.name, "module": gen.module, "latency": gen.manifest["latency"],
                          "vectors": r.vectors, "kind": "exhaustive" if r.exhaustive else "directed+random",
                          "mismatches": r.mismatches, "vectors_per_s": r.vectors_per_s, "ok": r.ok})
@@ -69,8 +69,8 @@ def verification_table(rows: list[dict], seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compare(reports: Path) -> int:
-    return compare_and_print(Options(), out=reports / "compare", command="hwgen compare")
+def _compare(reports: Path, settings) -> int:
+    return compare_and_print(Options(folders=settings), out=reports / "compare", command="hwgen compare")
 
 
 def _accuracy(reports: Path) -> None:
@@ -99,7 +99,7 @@ def run(args):
     status = 1 if failed or not rows else 0
     if not args.skip_compare:
         print(f"\n[2] synthesize and compare (Yosys) into {reports / 'compare'}/", flush=True)
-        status |= _compare(reports)
+        status |= _compare(reports, args.settings)
     if not args.skip_accuracy:
         print("\n[3] network-level accuracy study (short version)", flush=True)
         _accuracy(reports)

@@ -1,8 +1,8 @@
 """`hwgen prove`: formal equivalence of the generated RTL and an independent behavioural reference."""
 
-from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
+from hwgen.commands.common import add_unit_arguments, design_of, print_json
 from hwgen.params import ParamError
-from hwgen.prove import DEFAULT_TIMEOUT, prove
+from hwgen.prove import DEFAULT_TIMEOUT, ProveOptions, prove_design
 
 NAME = "prove"
 HELP = "prove the generated Verilog equal to an independent behavioural description (Yosys SAT)"
@@ -22,8 +22,7 @@ def _show(values: dict) -> str:
 def run(args):
     if args.timeout <= 0:
         raise ParamError(f"--timeout must be a number of seconds > 0, not {args.timeout!r}")
-    unit, params = unit_and_params(args)
-    r = prove(unit, params, timeout=args.timeout)
+    r = prove_design(design_of(args), ProveOptions(timeout=args.timeout), args.settings)
     if args.json:
         print_json(r.to_json())
     else:

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from hwgen.evaluation import Workers
 from hwgen.params import ParamError
 from hwgen.sweep import load_spec, run_sweep
 
@@ -24,8 +25,8 @@ def run(args):
         raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
     spec = load_spec(args.spec)
     out = args.out or Path("out") / "sweep" / spec.name
-    res = run_sweep(spec, out=out, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
-                    command="hwgen sweep " + " ".join(sys.argv[2:]))
+    res = run_sweep(spec, out=out, workers=Workers(args.jobs, args.scheduler), use_cache=not args.no_cache,
+                    command="hwgen sweep " + " ".join(sys.argv[2:]), folders=args.settings)
     rows = res["rows"]
     print(f"{len(rows)} configurations: {len(rows) - res['failed']} ok ({res['cached']} from cache), "
           f"{res['failed']} failed")

@@ -1,7 +1,8 @@
 """`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
 
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
-from hwgen.energy.measure import DEFAULT_SEED, liberty_energy, unit_energy
+from hwgen.emit import elaborate
+from hwgen.energy.measure import DEFAULT_SEED, EnergyOptions, liberty_energy, unit_energy
 from hwgen.energy.proxy import DEFAULT_OPS
 from hwgen.energy.streams import STREAMS
 from hwgen.params import ParamError
@@ -42,15 +43,16 @@ def _check_args(args) -> None:
 def run(args):
     unit, params = unit_and_params(args)
     _check_args(args)
-    design = unit_design(unit, params)
-    result = synthesize(design, args.target, dsp=args.dsp, liberty=args.liberty, use_cache=not args.no_cache)
+    gen = elaborate(unit, params)
+    result = synthesize(unit_design(gen), args.target, dsp=args.dsp, liberty=args.liberty,
+                        use_cache=not args.no_cache, timeout=args.settings.yosys_timeout,
+                        cache_dir=args.settings.cache)
     data = dict(result.data)
     if args.target == "generic" and args.energy:
-        data.update(unit_energy(unit, params, result, stream=args.stream, ops=args.ops, seed=args.seed,
-                                use_cache=not args.no_cache, design=design))
+        energy = EnergyOptions(args.stream, args.ops, args.seed, use_cache=not args.no_cache)
+        data.update(unit_energy(gen, result, energy))
         if args.liberty:
-            data.update(liberty_energy(unit, params, result, args.liberty, stream=args.stream, ops=args.ops,
-                                       seed=args.seed, use_cache=not args.no_cache, design=design))
+            data.update(liberty_energy(gen, result, args.liberty, energy))
     if args.json:
         print_json(data)
         return 0

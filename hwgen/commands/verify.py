@@ -1,9 +1,10 @@
 """`hwgen verify`: the generated RTL against its golden model, on a simulator through cocotb."""
 
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
+from hwgen.emit import elaborate
 from hwgen.params import ParamError
 from hwgen.toolchain import SIMULATORS
-from hwgen.verify import verify
+from hwgen.verify import VerifyOptions, verify_design
 from hwgen.verify.check import DEFAULT_RANDOM, PATHS
 from hwgen.verify.mutate import parse_mutation
 
@@ -43,10 +44,10 @@ def add_arguments(p):
 
 def run(args):
     unit, params = unit_and_params(args)
-    vectors = _vectors(args.vectors)
+    options = VerifyOptions(vectors=_vectors(args.vectors), seed=args.seed, simulator=args.sim, path=args.path,
+                            timeout=args.timeout)
     transform = parse_mutation(args.mutate) if args.mutate else None
-    r = verify(unit, params, vectors=vectors, seed=args.seed, simulator=args.sim, path=args.path,
-               timeout=args.timeout, transform=transform)
+    r = verify_design(elaborate(unit, params), options, args.settings, transform)
     if args.json:
         print_json(r.to_json())
     else:

@@ -15,15 +15,16 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from hwgen.energy.gatesim import GateSim
+from hwgen.energy.gatesim import GateSim, SimRun
 from hwgen.ports import Port
 from hwgen.synth.netlist import Netlist, load_netlist
 from hwgen.synth.weights import GE_WEIGHTS
 from hwgen.toolchain import ToolError
+from hwgen.verify.compare import Comparator
 from hwgen.verify.layout import layout_for
 
 __all__ = ["PostSynthesisMismatch", "EnergyResult", "ENERGY_UNIT", "DEFAULT_OPS", "LANE_WORDS",
-           "simulate_stream", "energy_from_run"]
+           "StreamSpec", "StreamRun", "simulate_stream", "energy_from_run"]
 
 ENERGY_UNIT = "GE*toggle/op"
 #: Operations per energy measurement: 64 lanes x 128 cycles for sequential designs.
@@ -76,16 +77,39 @@ def _fields_of(bits: Mapping[str, np.ndarray], ports: list[Port]) -> np.ndarray:
     return out
 
 
-def simulate_stream(netlist: Netlist | str, ports: list[Port], vectors: Mapping[str, np.ndarray], *,
-                    latency: int = 0, sequential: bool = False,
-                    model: Callable[[dict], dict] | None = None, label: str = "design",
-                    lanes_words: int = LANE_WORDS, cells: dict | None = None, flops: dict | None = None):
-    """Simulate ``vectors`` on the netlist; compare with ``model`` (unless None).
+@dataclass(frozen=True)
+class StreamSpec:
+    """What a gate-level run is: the design's ``latency`` (clock edges from inputs to result),
+    ``sequential`` (lanes each start from reset), the golden ``model`` it must reproduce (None: no
+    check) and a ``label`` for messages."""
 
-    Returns ``(run, outputs)``: the :class:`~hwgen.energy.gatesim.SimRun` and the observed output
-    values as (n, fields) uint64 (rows that no cycle observed are zero). ``cells``/``flops`` are the
-    simulation models of a Liberty-mapped netlist (default: Yosys' generic gates).
-    """
+    latency: int = 0
+    sequential: bool = False
+    model: Callable[[dict], dict] | None = None
+    label: str = "design"
+
+
+@dataclass
+class StreamRun:
+    """A simulated stream: the toggles (``run``), the observed output fields as (n, fields) uint64 (rows
+    no cycle observed are zero, ``observed`` False), the vectors compared with the model (``checked``) and
+    the simulator, whose driver table prices the toggles."""
+
+    run: SimRun
+    outputs: np.ndarray
+    observed: np.ndarray
+    checked: int
+    sim: GateSim
+
+
+def simulate_stream(netlist: Netlist | str, ports: list[Port], vectors: Mapping[str, np.ndarray],
+                    spec: StreamSpec = StreamSpec(), *, lanes_words: int = LANE_WORDS,
+                    cells: dict | None = None, flops: dict | None = None) -> StreamRun:
+    """Simulate ``vectors`` on the netlist and compare with ``spec.model`` (unless None) through the
+    shared comparator (hwgen.verify.compare); any difference raises :class:`PostSynthesisMismatch`.
+    ``cells``/``flops`` are the simulation models of a Liberty-mapped netlist (default: Yosys' generic
+    gates)."""
+    label, latency = spec.label, spec.latency
     nl = netlist if isinstance(netlist, Netlist) else load_netlist(netlist)
     sim = GateSim(nl, cells, flops)
     n = len(next(iter(vectors.values())))
@@ -115,27 +139,29 @@ def simulate_stream(netlist: Netlist | str, ports: list[Port], vectors: Mapping[
         got[src] = got_all[dst]
         observed[src] = True
     checked = 0
-    if model is not None:
-        if sequential:  # every lane starts from reset: the model runs lane by lane
-            parts = [model({k: np.asarray(v)[row[0]:row[-1] + 1] for k, v in vectors.items()}) for row in idx]
+    if spec.model is not None:
+        if spec.sequential:  # every lane starts from reset: the model runs lane by lane
+            parts = [spec.model({k: np.asarray(v)[row[0]:row[-1] + 1] for k, v in vectors.items()}) for row in idx]
             expected = {k: np.concatenate([np.asarray(p[k]) for p in parts]) for k in parts[0]}
         else:
-            expected = model(dict(vectors))
+            expected = spec.model(dict(vectors))
         want = layout_for(outs).field_values(expected, n)
-        bad = np.nonzero(observed & (got != want).any(axis=1))[0]
-        checked = int(observed.sum())
-        if len(bad):
-            i = int(bad[0])
+        found = Comparator(layout_for(ins), layout_for(outs), max_examples=1).compare(want, got, dict(vectors),
+                                                                                      observed=observed)
+        checked = found.checked
+        if found.mismatches:
+            i = found.indices[0]
             ins_desc = ", ".join(f"{k}={np.asarray(v)[i]}" for k, v in vectors.items())
             raise PostSynthesisMismatch(
                 f"post-synthesis check failed for {label}: the gate netlist differs from the golden model on "
-                f"{len(bad)} of {checked} vectors; first at vector {i} ({ins_desc}): netlist fields "
+                f"{found.mismatches} of {checked} vectors; first at vector {i} ({ins_desc}): netlist fields "
                 f"{[hex(int(x)) for x in got[i]]}, model fields {[hex(int(x)) for x in want[i]]}")
-    return run, got, observed, checked, sim
+    return StreamRun(run, got, observed, checked, sim)
 
 
-def energy_from_run(run, sim: GateSim, checked: int, weights: Mapping[str, float] = GE_WEIGHTS) -> EnergyResult:
+def energy_from_run(stream: StreamRun, weights: Mapping[str, float] = GE_WEIGHTS) -> EnergyResult:
     """Weight each net's toggles by its driving cell's cost; divide by the operations."""
+    run, sim, checked = stream.run, stream.sim, stream.checked
     ops = run.transitions
     if ops <= 0:
         raise ToolError("the energy stream is too short to count toggles (need at least 2 steps per lane)")

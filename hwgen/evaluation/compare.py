@@ -13,11 +13,10 @@ from typing import Sequence
 from hwgen.atomic import atomic_write_text
 from hwgen.catalog import Entry, catalog
 from hwgen.evaluation.entry import Options, evaluate_entry, evaluate_extra
-from hwgen.evaluation.executor import run_tasks
+from hwgen.evaluation.executor import Workers
 from hwgen.registry import all_units
 from hwgen.report.plots import plot_cost_vs_error
 from hwgen.report.tables import csv_text, json_text, markdown
-from hwgen.synth.cache import cache_root
 from hwgen.synth.yosys import yosys_version
 
 __all__ = ["select_entries", "run_compare"]
@@ -57,18 +56,16 @@ def _resolves(unit, cfg) -> bool:
 
 
 def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Sequence[tuple[str, str]] = (),
-                out: str | Path = "out/compare", jobs: int | None = None, scheduler: str | None = None,
-                include_all: bool = False, command: str = "hwgen compare", progress: bool = True) -> dict:
+                out: str | Path = "out/compare", workers: Workers = Workers(), include_all: bool = False,
+                command: str = "hwgen compare") -> dict:
     """Evaluate, write the files, return ``{"rows": [...], "files": [...], "failed": n}``."""
-
-    opts = dataclasses.replace(opts, cache_dir=str(cache_root()),
+    opts = dataclasses.replace(opts, folders=opts.folders.resolved(),
                                liberty=str(Path(opts.liberty).resolve()) if opts.liberty else None)
     version = yosys_version()  # also checks Yosys works before any worker starts
     entries = select_entries(opts.width, units, include_all)
     tasks = [(e, opts) for e in entries]
-    results = run_tasks(evaluate_entry, tasks, jobs=jobs, scheduler=scheduler, desc="compare", progress=progress)
-    extra_results = run_tasks(evaluate_extra, [(p, t, opts) for p, t in extras], jobs=jobs, scheduler=scheduler,
-                              desc="extra", progress=progress) if extras else []
+    results = workers.run(evaluate_entry, tasks, desc="compare")
+    extra_results = workers.run(evaluate_extra, [(p, t, opts) for p, t in extras], desc="extra") if extras else []
     rows = []
     for e, (ok, value) in zip(entries, results):
         rows.append(value if ok else {"group": e.group, "label": e.label, "unit": e.unit or e.baseline,

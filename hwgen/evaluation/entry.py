@@ -1,4 +1,5 @@
-"""Evaluate one comparison row: synthesize, simulate for energy, characterise the error.
+"""One comparison row: a catalog entry evaluated through the one pipeline (hwgen.evaluation.pipeline),
+shown as the report's fields; plus Yosys' own ``a*b`` and external designs, which have no declaration.
 
 Runs in a worker process (local or Dask), so its inputs and outputs are plain data. Expected problems
 (a unit not registered yet, parameters a unit rejects) become a row status with the reason; tool faults
@@ -14,39 +15,40 @@ from typing import Any
 import numpy as np
 
 from hwgen.catalog import PER_OUTPUT_GROUPS, Entry
+from hwgen.emit import elaborate
 from hwgen.energy.gatesim import GateSim
-from hwgen.energy.measure import liberty_energy, liberty_energy_of, unit_energy
-from hwgen.energy.proxy import energy_from_run, simulate_stream
-from hwgen.metrics import EXHAUSTIVE_ERROR_LIMIT, characterise, metrics
+from hwgen.energy.measure import EnergyOptions, liberty_energy_of
+from hwgen.energy.proxy import StreamSpec, energy_from_run, simulate_stream
+from hwgen.evaluation.pipeline import METRICS, EvalSettings, error_fields, evaluate
+from hwgen.metrics import metrics
 from hwgen.numeric.intops import as_ints
 from hwgen.numeric.streams import int_pair, uniform_ints
 from hwgen.params import ParamError
 from hwgen.ports import Port
 from hwgen.registry import all_units, get_unit
-from hwgen.synth import file_design, synthesize, unit_design, yosys_mul_design
+from hwgen.settings import Settings
+from hwgen.synth import file_design, synthesize, yosys_mul_design
 from hwgen.synth.netlist import load_netlist
 
 __all__ = ["Options", "evaluate_entry", "evaluate_extra", "error_fields", "METRICS"]
 
-METRICS = ("mre", "bias", "wcre", "mae", "wce", "mse", "ep")
-#: Vectors for sampled error metrics (spaces above 2^24 vectors); exhaustive below.
-ERROR_SAMPLES = 200_000
-ERROR_SEED = 1
-
 
 @dataclass(frozen=True)
 class Options:
+    """The comparison's settings: operand width, Liberty file, FPGA target (None: none), energy stream,
+    operations and seed, and the folders (absolute: workers may run elsewhere)."""
+
     width: int = 8
     liberty: str | None = None
     fpga: str | None = "ice40"
     stream: str = "cnn"
     ops: int = 8192
     seed: int = 20260101
-    cache_dir: str | None = None  # absolute: workers may run elsewhere
+    folders: Settings = Settings()
 
-    def apply_env(self) -> None:
-        if self.cache_dir:
-            os.environ["HWGEN_CACHE_DIR"] = self.cache_dir
+    def eval_settings(self, targets: tuple[str, ...]) -> EvalSettings:
+        return EvalSettings(steps=("synth", "energy"), targets=targets, liberty=self.liberty,
+                            energy=EnergyOptions(self.stream, self.ops, self.seed), folders=self.folders)
 
 
 def _synth_fields(result) -> dict:
@@ -59,26 +61,10 @@ def _synth_fields(result) -> dict:
     return out
 
 
-def _fpga_fields(design, opts: Options) -> dict:
-    if not opts.fpga:
+def _fpga_fields(data: dict | None, fpga: str | None) -> dict:
+    if not fpga or data is None:
         return {}
-    d = synthesize(design, opts.fpga, dsp=False).data
-    return {"fpga": opts.fpga, "lut": d["lut"], "carry": d["carry"], "fpga_dff": d["dff"]}
-
-
-def error_fields(unit_name: str, params: dict) -> dict:
-
-    unit = get_unit(unit_name)
-    if unit.error is None:
-        return {"error_set": f"{unit_name} has no ideal reference"}
-    resolved = unit.resolve(params)
-    space = unit.error.space(resolved)
-    samples = None if space <= EXHAUSTIVE_ERROR_LIMIT else ERROR_SAMPLES
-    r = characterise(unit, resolved, samples=samples, seed=ERROR_SEED)
-    how = "exhaustive" if r.exhaustive else f"{r.vectors} {r.distribution} samples, seed {r.seed}"
-    out = {m: float(getattr(r, m)) for m in METRICS}
-    out["error_set"] = f"{unit_name}: {how}"
-    return out
+    return {"fpga": fpga, "lut": data["lut"], "carry": data["carry"], "fpga_dff": data["dff"]}
 
 
 def _exact_fields() -> dict:
@@ -99,12 +85,11 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
         desc = "uniform (every operand uniform over its range)"
     ports = [Port("a", "in", width, signed), Port("b", "in", width, signed), Port("p", "out", 2 * width, signed)]
     model = lambda v: {"p": as_ints(v["a"], 2 * width + 1) * as_ints(v["b"], 2 * width + 1)}  # noqa: E731
-    run, _, _, checked, sim = simulate_stream(result.netlist_path, ports, vec, model=model, label=design.label)
-    out = energy_from_run(run, sim, checked).to_json()
+    spec = StreamSpec(model=model, label=design.label)
+    out = energy_from_run(simulate_stream(result.netlist_path, ports, vec, spec)).to_json()
     out["stream"] = f"{desc}, seed {opts.seed}"
     if opts.liberty:
-        out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, model=model,
-                                     label=design.label))
+        out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, spec))
     return out
 
 
@@ -112,15 +97,15 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     """One catalog row -> one report row (``status`` ok / not registered / skipped)."""
 
     entry, opts = task
-    opts.apply_env()
     row: dict[str, Any] = {"group": entry.group, "label": entry.label, "unit": entry.unit or entry.baseline,
                            "params": dict(entry.params), "note": entry.note, "status": "ok"}
     if entry.baseline == "yosys_mul":
         w, s = entry.params["width"], entry.params["signed"]
         design = yosys_mul_design(w, s)
-        result = synthesize(design, "generic", liberty=opts.liberty)
+        result = synthesize(design, "generic", liberty=opts.liberty, cache_dir=opts.folders.cache)
         row.update(_synth_fields(result))
-        row.update(_fpga_fields(design, opts))
+        if opts.fpga:
+            row.update(_fpga_fields(synthesize(design, opts.fpga, cache_dir=opts.folders.cache).data, opts.fpga))
         row.update(_baseline_energy(design, result, opts, w, s))
         row.update(_exact_fields())
         return row
@@ -137,16 +122,14 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         row.update(status="skipped", reason=str(e))
         return row
     row["params"] = params
-    design = unit_design(unit, params)
-    result = synthesize(design, "generic", liberty=opts.liberty)
-    row.update(_synth_fields(result))
-    if entry.group not in PER_OUTPUT_GROUPS:  # tiles of 6-20k gates take minutes in the FPGA flows: generic only
-        row.update(_fpga_fields(design, opts))
-    row.update(unit_energy(unit, params, result, stream=opts.stream, ops=opts.ops, seed=opts.seed,
-                           design=design))
-    if opts.liberty:
-        row.update(liberty_energy(unit, params, result, opts.liberty, stream=opts.stream, ops=opts.ops,
-                                  seed=opts.seed, design=design))
+    # Tiles of 6-20k gates take minutes in the FPGA flows: generic only.
+    fpga = opts.fpga if entry.group not in PER_OUTPUT_GROUPS else None
+    ev = evaluate(elaborate(unit, params), opts.eval_settings(("generic",) + ((fpga,) if fpga else ())))
+    row.update(_synth_fields(ev.generic))
+    row.update(_fpga_fields(ev.synth.get(fpga), fpga))
+    row.update(ev.energy)
+    if ev.liberty_energy is not None:
+        row.update(ev.liberty_energy)
     if entry.exact:
         row.update(_exact_fields())
     elif entry.error_from:
@@ -176,13 +159,13 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
     netlist against the exact product (exhaustive up to 2^16 pairs, else 65,536 uniform samples)."""
 
     path, top, opts = task
-    opts.apply_env()
     design = file_design(path, top, label=f"{top} ({os.path.basename(path)})")
     row: dict[str, Any] = {"group": "extra", "label": design.label, "unit": None, "params": {},
                            "note": "external Verilog; inputs read as unsigned operands", "status": "ok"}
-    result = synthesize(design, "generic", liberty=opts.liberty)
+    result = synthesize(design, "generic", liberty=opts.liberty, cache_dir=opts.folders.cache)
     row.update(_synth_fields(result))
-    row.update(_fpga_fields(design, opts))
+    if opts.fpga:
+        row.update(_fpga_fields(synthesize(design, opts.fpga, cache_dir=opts.folders.cache).data, opts.fpga))
     nl = load_netlist(result.netlist_path)
     ins = [(n, len(b)) for n, b in nl.inputs().items()]
     outs = [(n, len(b)) for n, b in nl.outputs().items()]
@@ -196,8 +179,7 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
     rng = np.random.default_rng(opts.seed)
     pair = int_pair(rng, opts.ops, max(wa, wb), False)
     vec = {na: pair["a"] >> max(0, wb - wa), nb: pair["b"] >> max(0, wa - wb)}
-    run, _, _, _, sim = simulate_stream(nl, ports, vec, label=design.label)
-    row.update(energy_from_run(run, sim, 0).to_json())
+    row.update(energy_from_run(simulate_stream(nl, ports, vec, StreamSpec(label=design.label))).to_json())
     row["stream"] = f"cnn unsigned integer operands, seed {opts.seed}; not checked (no golden model)"
     if wa + wb <= 16:
         a, b = np.divmod(np.arange(1 << (wa + wb), dtype=np.int64), 1 << wb)
@@ -207,7 +189,7 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
         b = rng.integers(0, 1 << wb, 1 << 16)
         how = "65536 uniform samples"
     n = len(a) - len(a) % 64
-    _, got, _, _, _ = simulate_stream(nl, ports, {na: a[:n], nb: b[:n]}, label=design.label)
+    got = simulate_stream(nl, ports, {na: a[:n], nb: b[:n]}, StreamSpec(label=design.label)).outputs
     approx = got[:, 0].astype(np.int64) if wo <= 63 else got[:, 0]
     row.update({m: float(v) for m, v in metrics(approx, a[:n] * b[:n]).items()})
     row["error_set"] = f"{how}, netlist simulation against a*b"

@@ -10,11 +10,25 @@ import concurrent.futures as cf
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from hwgen.toolchain import ToolError
 
-__all__ = ["run_tasks", "default_jobs", "TaskFailure"]
+__all__ = ["run_tasks", "default_jobs", "TaskFailure", "Workers"]
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where tasks run: ``jobs`` local processes (None: the usable cores), or a Dask ``scheduler``
+    address; ``progress`` shows a bar on stderr."""
+
+    jobs: int | None = None
+    scheduler: str | None = None
+    progress: bool = True
+
+    def run(self, fn: Callable, items: Sequence, desc: str = "tasks") -> list[tuple[bool, Any]]:
+        return run_tasks(fn, items, jobs=self.jobs, scheduler=self.scheduler, desc=desc, progress=self.progress)
 
 
 class TaskFailure(str):

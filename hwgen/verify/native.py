@@ -35,9 +35,10 @@ import numpy as np
 from hwgen.emit import write_generated
 from hwgen.params import ParamError
 from hwgen.toolchain import ToolError, prepare_simulator
+from hwgen.verify.compare import Comparator
 from hwgen.verify.layout import Layout, layout_for
 from hwgen.verify.native_ports import column_bytes, column_dtype, ports_header
-from hwgen.verify.result import CHUNK, VerifyResult
+from hwgen.verify.result import CHUNK, VerifyResult, VerifyRun
 from hwgen.verify.space import decode_index, space_bits
 
 __all__ = ["NATIVE_SPACE_LIMIT_BITS", "COUNT_CHUNK", "build_harness", "needs_native", "verify_native"]
@@ -109,24 +110,12 @@ def _split_columns(raw: bytes | bytearray | memoryview, layout: Layout, n: int) 
     return cols
 
 
-def _compare(model, params, vec: dict, n: int, got: list[np.ndarray], ins: Layout, outs: Layout,
-             base: int, max_examples: int) -> tuple[int, list]:
-    """Mismatch count and the first examples (indices offset by ``base``)."""
-    want = outs.field_values(model(params, vec), n)
-    bad = np.zeros(n, dtype=bool)
-    for i, col in enumerate(got):
-        bad |= want[:, i] != col
-    idx = np.flatnonzero(bad)
-    examples = []
-    if len(idx) and max_examples:
-        pick = idx[:max_examples]
-        sub = {k: np.asarray(v)[pick] for k, v in vec.items()}
-        vin = ins.field_values(sub, len(pick))
-        for j, i in enumerate(pick):
-            row = np.array([c[i] for c in got], dtype=np.uint64)
-            examples.append({"index": base + int(i), "inputs": ins.port_values(vin[j]),
-                             "expected": outs.port_values(want[i]), "got": outs.port_values(row)})
-    return len(idx), examples
+def _compare(job: "_Job", vec: dict, n: int, got: list[np.ndarray], base: int, max_examples: int):
+    """The shared comparator over the harness's output columns (indices offset by ``base``)."""
+    want = job.outs.field_values(job.model(job.params, vec), n)
+    found = Comparator(job.ins, job.outs).compare(want, np.column_stack(got).astype(np.uint64, copy=False), vec,
+                                                  base=base, max_examples=max_examples)
+    return found.mismatches, found.examples
 
 
 @dataclass(frozen=True)
@@ -154,7 +143,7 @@ def _stream_task(job: _Job, vec: dict, base: int) -> tuple[int, int, list]:
         raise ToolError(f"the native harness {job.exe} failed (exit {r.returncode}): "
                         f"{r.stderr.decode(errors='replace').strip()}")
     got = _split_columns(r.stdout, job.outs, n)
-    bad, ex = _compare(job.model, job.params, vec, n, got, job.ins, job.outs, base, job.max_examples)
+    bad, ex = _compare(job, vec, n, got, base, job.max_examples)
     return n, bad, ex
 
 
@@ -187,8 +176,8 @@ def _count_task(job: _Job, lo: int, n: int) -> tuple[int, int, list]:
             if _read_exact(proc.stdout, view) != len(view):
                 break
             vec = decode_index(job.ins, lo + done, m)
-            k, ex = _compare(job.model, job.params, vec, m, _split_columns(view, job.outs, m), job.ins,
-                             job.outs, lo + done, job.max_examples - len(examples))
+            k, ex = _compare(job, vec, m, _split_columns(view, job.outs, m), lo + done,
+                             job.max_examples - len(examples))
             bad += k
             examples += ex
             done += m
@@ -205,10 +194,9 @@ def _count_task(job: _Job, lo: int, n: int) -> tuple[int, int, list]:
 
 # -- orchestration --------------------------------------------------------------------------------------
 
-def _workers(jobs: int | None) -> int:
-    if jobs is None:
-        jobs = int(os.environ.get("HWGEN_NATIVE_JOBS", "0")) or (os.cpu_count() or 1)
-    return max(1, jobs)
+def _workers(jobs: int) -> int:
+    """``jobs`` workers; 0 means one per core."""
+    return max(1, jobs or (os.cpu_count() or 1))
 
 
 def _in_threads(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[int, Any]]:
@@ -284,14 +272,14 @@ def _progress(total: int, enabled: bool | None, label: str):
                 mininterval=1.0)
 
 
-def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | None, exhaustive: bool, seed: int,
-                  max_examples: int = 5, progress: bool | None = None, timeout: float | None = None,
-                  jobs: int | None = None) -> VerifyResult:
-    """Run the native path in ``bdir`` (already locked by the caller); see :func:`hwgen.verify.verify`.
-
-    ``batches`` as from :func:`~.check.select_vectors` (stream mode), or None to enumerate the whole
-    input space in the harness (count mode). ``timeout`` bounds the build and each harness launch.
+def verify_native(run: VerifyRun) -> VerifyResult:
+    """Run the native path in ``run.build_dir`` (already locked by the caller); see
+    :func:`hwgen.verify.check.verify_design`. ``run.batches`` as from :func:`~.check.select_vectors`
+    (stream mode), or None to enumerate the whole input space in the harness (count mode).
+    ``run.timeout`` bounds the build and each harness launch.
     """
+    gen, bdir, batches, timeout, jobs = run.gen, run.build_dir, run.batches, run.timeout, run.jobs
+    max_examples, progress = run.max_examples, run.progress
     ports = gen.ports
     ins = layout_for([p for p in ports if p.direction == "in"])
     outs = layout_for([p for p in ports if p.direction == "out"])
@@ -301,12 +289,12 @@ def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | Non
                          f"vectors, more than the native path's 2^{NATIVE_SPACE_LIMIT_BITS}; "
                          "give a number of random vectors")
     dut_v, _ = write_generated(gen, bdir)
-    result = VerifyResult(unit.name, gen.module, params, "verilator", "native", seed, exhaustive=exhaustive)
+    result = run.new_result()
     t0 = time.perf_counter()
     exe = build_harness(gen, bdir, dut_v, ins, outs, timeout)
     result.build_seconds = time.perf_counter() - t0
 
-    job = _Job(str(exe), unit.model, dict(params), ins, outs, max_examples, timeout)
+    job = _Job(str(exe), gen.unit.model, dict(gen.params), ins, outs, max_examples, timeout)
     t0 = time.perf_counter()
     if count_mode:
         total = 1 << space_bits(ins)
@@ -321,10 +309,10 @@ def verify_native(unit, params: dict, gen, bdir: Path, batches: list[dict] | Non
             tasks += [({k: np.asarray(v)[lo:lo + CHUNK] for k, v in b.items()}, lo) for lo in range(0, n, CHUNK)]
     workers = min(_workers(jobs), len(tasks))
     # Count mode is model-bound: processes; stream mode moves the vectors, which threads share for free.
-    run = _in_processes if count_mode and workers > 1 and _picklable(job) else _in_threads
+    execute = _in_processes if count_mode and workers > 1 and _picklable(job) else _in_threads
     found = []
     with _progress(total, progress, gen.module) as bar:
-        for number, (n, bad, exs) in run(func, job, tasks, workers):
+        for number, (n, bad, exs) in execute(func, job, tasks, workers):
             result.vectors += n
             result.mismatches += bad
             found += [(number, ex["index"], ex) for ex in exs]

@@ -10,18 +10,18 @@ import contextlib
 import io
 import json
 import logging
-import os
 import signal
 import threading
 from pathlib import Path
 
+from hwgen.settings import Settings
 from hwgen.toolchain import ToolError, prepare_simulator
 from hwgen.verify.layout import Layout
 
 __all__ = ["build", "run", "DEFAULT_TIMEOUT"]
 
 #: Wall-clock limit of one build or simulation step, in seconds (HWGEN_SIM_TIMEOUT overrides).
-DEFAULT_TIMEOUT = float(os.environ.get("HWGEN_SIM_TIMEOUT", "900"))
+DEFAULT_TIMEOUT = Settings().sim_timeout  # the command line passes HWGEN_SIM_TIMEOUT down instead
 
 
 class _Timeout(Exception):
