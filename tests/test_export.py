@@ -94,12 +94,18 @@ def _run(flow: str, pkg: Path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-def _needs(flow):
-    return needs_verilator if "verilator" in flow else needs_icarus
+def _cases():
+    """Every unit x flow. A Verilator case builds twice (10-15 s on a busy 2-core machine): the
+    multiplier's run by default, the others with -m slow."""
+    for unit in UNITS:
+        for flow in FLOWS:
+            marks = [needs_verilator if "verilator" in flow else needs_icarus]
+            if "verilator" in flow and unit != "mitchw":
+                marks.append(pytest.mark.slow)
+            yield pytest.param(unit, flow, marks=marks, id=f"{unit}-{flow}")
 
 
-@pytest.mark.parametrize("flow", [pytest.param(f, marks=_needs(f)) for f in FLOWS])
-@pytest.mark.parametrize("unit", list(UNITS))
+@pytest.mark.parametrize("unit, flow", list(_cases()))
 def test_exported_bench_passes_and_catches_a_mutant(unit, flow, packages, tmp_path):
     pkg = packages[unit]
     n = json.loads((pkg / "vectors" / "layout.json").read_text())["vectors"]
@@ -222,3 +228,17 @@ def test_fusesoc_lint_target_is_clean(packages, tmp_path):
                         "--target", "lint", f"hwgen:units:{_module(pkg)}:0.1.0"], cwd=pkg,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "%Warning" not in r.stdout + r.stderr, (r.stdout + r.stderr)[-2000:]
+
+
+@pytest.mark.slow
+@needs_verilator
+def test_exhaustive_8bit_bench_under_verilator_within_a_minute(tmp_path):
+    """The issue's target: all 65,536 vectors of an 8-bit unit, FuseSoC + Verilator, build included."""
+    import time
+    assert main(["export", "mitchw", "-p", "width=8", "--vectors", "exhaustive", "-o", str(tmp_path / "m")]) == 0
+    t0 = time.perf_counter()
+    r = _run("fusesoc-verilator", tmp_path / "m")
+    seconds = time.perf_counter() - t0
+    print(f"exhaustive 8-bit Mitch-w under Verilator through FuseSoC: {seconds:.1f} s, build included")
+    assert r.returncode == 0 and "PASS: mitchw_w8_k6_sunsigned_u0_p0: 65536 vectors checked" in r.stdout
+    assert seconds < 60
