@@ -242,3 +242,20 @@ def test_exhaustive_8bit_bench_under_verilator_within_a_minute(tmp_path):
     print(f"exhaustive 8-bit Mitch-w under Verilator through FuseSoC: {seconds:.1f} s, build included")
     assert r.returncode == 0 and "PASS: mitchw_w8_k6_sunsigned_u0_p0: 65536 vectors checked" in r.stdout
     assert seconds < 60
+
+
+def test_all_demo_is_one_fusesoc_library(tmp_path, monkeypatch):
+    """--all-demo over two units (all of them take half a minute): one folder and core per demo config."""
+    from hwgen.commands import export as export_cmd
+    from hwgen.registry import get_unit
+    units = [get_unit("mul"), get_unit("shift_mul")]
+    monkeypatch.setattr(export_cmd, "all_units", lambda: units)
+    assert main(["export", "--all-demo", "-o", str(tmp_path / "lib")]) == 0
+    modules = [u.module_name(u.resolve(c)) for u in units for c in u.demo]
+    assert sorted(p.name for p in (tmp_path / "lib").iterdir() if p.is_dir()) == sorted(modules)
+    r = subprocess.run([str(BIN / "fusesoc"), "--cores-root", str(tmp_path / "lib"), "list-cores"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0
+    for m in modules:
+        assert f"hwgen:units:{m}:0.1.0" in r.stdout
+        assert f"`hwgen:units:{m}:0.1.0`" in (tmp_path / "lib" / "README.md").read_text()

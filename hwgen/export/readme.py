@@ -97,5 +97,5 @@ def library_readme(rows: list[tuple[str, str, str]], version: str) -> str:
              "```sh", "fusesoc library add hwgen-units \"$PWD\"   # or: fusesoc --cores-root . ...",
              "fusesoc --cores-root . list-cores", "```", "",
              "| core | vectors | unit |", "|---|---:|---|"]
-    lines += [f"| `{core}` | {vectors} | {summary} |" for core, vectors, summary in rows]
+    lines += [f"| `{core}` | {vectors} | {summary.replace('|', chr(92) + '|')} |" for core, vectors, summary in rows]
     return "\n".join(lines) + "\n"
