@@ -161,6 +161,13 @@ def test_cocotb_bench_fails_on_zero_vectors(packages, tmp_path):
     assert r.returncode != 0 and "zero vectors to check" in r.stdout + r.stderr
 
 
+def test_an_existing_file_as_output_exits_2(tmp_path, capsys):
+    (tmp_path / "f").write_text("mine")
+    assert main(["export", "mitchw", "-p", "width=4", "-o", str(tmp_path / "f")]) == 2
+    assert "must be a directory" in capsys.readouterr().err
+    assert (tmp_path / "f").read_text() == "mine"
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -183,6 +190,8 @@ def test_export_is_byte_identical(tmp_path):
     ["export", "mac", "--vectors", "exhaustive"],  # a MAC has no exhaustive set
     ["export"],
     ["export", "mitchw", "--all-demo"],
+    ["export", "mitchw", "--seed", "-1"],
+    ["export", "mul", "-p", "width=16", "--vectors", "exhaustive"],  # 2^32: beyond any exported file
 ], ids=lambda a: " ".join(a[1:]) or "no unit")
 def test_bad_input_exits_2_and_writes_nothing(argv, tmp_path, capsys):
     out = tmp_path / "out"

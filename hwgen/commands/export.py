@@ -4,6 +4,8 @@ core, lint waiver, README. Everything is validated and built before the first fi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..export.package import build_package, write_package
@@ -59,7 +61,17 @@ def _all_demo(args):
     return 0
 
 
+def _check_args(args) -> None:
+    """Bad input found before anything is built or written."""
+    if args.seed < 0:
+        raise ParamError(f"--seed must be an integer >= 0, not {args.seed}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ParamError(f"-o/--out must be a directory, not the existing file {str(out)[:80]!r}")
+
+
 def run(args):
+    _check_args(args)
     if args.all_demo:
         return _all_demo(args)
     if not args.unit:

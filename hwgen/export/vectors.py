@@ -18,7 +18,7 @@ import numpy as np
 
 from ..emit import Generated
 from ..params import ParamError
-from ..registry import Unit
+from ..registry import EXHAUSTIVE_LIMIT, Unit
 from ..verify.check import select_vectors
 from ..verify.layout import Layout, layout_for
 from ..verify.space import space_bits
@@ -62,6 +62,18 @@ def _concat(batches: list[dict]) -> dict:
     return {k: np.concatenate([np.asarray(b[k]) for b in batches]) for k in batches[0]}
 
 
+def _exhaustive(unit: Unit, params: Mapping[str, Any]) -> dict:
+    module = unit.module_name(params)
+    if unit.sequential:
+        raise ParamError(f"--vectors exhaustive: {module} is sequential (MAC protocol), its steps have no "
+                         "exhaustive set; give a number of random clock steps")
+    ex = unit.stimulus.exhaustive(params)
+    if ex is None:
+        raise ParamError(f"--vectors exhaustive: the input space of {module} exceeds {EXHAUSTIVE_LIMIT} "
+                         "vectors; give a number of random vectors")
+    return ex
+
+
 def vector_set(unit: Unit, params: Mapping[str, Any], gen: Generated, vectors: str | int | None,
                seed: int) -> VectorSet:
     ports = gen.ports
@@ -70,7 +82,10 @@ def vector_set(unit: Unit, params: Mapping[str, Any], gen: Generated, vectors: s
     if vectors is None:
         small = not unit.sequential and space_bits(ins) <= AUTO_EXHAUSTIVE_BITS
         vectors = "exhaustive" if small and unit.stimulus.exhaustive(params) is not None else DEFAULT_RANDOM
-    batches, exhaustive = select_vectors(unit, params, vectors, seed)
+    if vectors == "exhaustive":
+        batches, exhaustive = [_exhaustive(unit, params)], True
+    else:
+        batches, exhaustive = select_vectors(unit, params, vectors, seed)
     stream = _concat(batches)  # one stream from one reset: the model sees exactly what the bench replays
     n = len(next(iter(stream.values())))
     expected = unit.model(params, stream)
