@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 from amaranth import Module
-from amaranth.hdl import signed
 from amaranth.back import verilog
+from amaranth.hdl import signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 from amaranth.sim import Simulator

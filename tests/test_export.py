@@ -15,10 +15,10 @@ import pytest
 from hwgen.cli import main
 from hwgen.emit import Generated, elaborate
 from hwgen.export.lint_waiver import lint_waiver
+from hwgen.ports import Port
 from hwgen.registry import all_units
 from hwgen.toolchain import prepare_simulator, simulator_available
 from hwgen.verify.layout import layout_for
-from hwgen.ports import Port
 from hwgen.verify.mutate import flip_output_bit
 
 BIN = Path(sys.executable).parent
