@@ -22,7 +22,7 @@ def add_arguments(p):
     p.add_argument("unit", nargs="?", help="unit name (see `hwgen list`); omit with --all-demo")
     p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", default=[],
                    help="set a unit parameter (repeatable)")
-    p.add_argument("-o", "--out", required=True, help="output directory of the package (or library)")
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory of the package (or library)")
     p.add_argument("--vectors", default=None, metavar="N|exhaustive",
                    help="random vectors (clock steps for a MAC) after the directed ones, or 'exhaustive' "
                         "(default: exhaustive for combinational units with at most 2^16 input vectors, "
