@@ -20,7 +20,7 @@ BIN = Path(sys.executable).parent
 
 #: Infrastructure packages: they run units through their declarations and never name one. The only
 #: cross-unit selections live in hwgen/catalog.py (the comparison) and hwgen/accuracy (the study).
-INFRASTRUCTURE = ("verify", "synth", "energy", "prove", "report", "sweep", "evaluation")
+INFRASTRUCTURE = ("verify", "synth", "energy", "prove", "report", "sweep", "evaluation", "export")
 
 
 def _run(cmd: list[str]) -> subprocess.CompletedProcess:
