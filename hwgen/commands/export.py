@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import __version__
-from ..atomic import atomic_write_text
-from ..export.package import build_package, write_package
-from ..export.readme import library_readme
-from ..export.vectors import parse_vectors
-from ..params import ParamError, parse_assignments
-from ..registry import all_units, get_unit
+from hwgen import __version__
+from hwgen.atomic import atomic_write_text
+from hwgen.export.package import build_package, write_package
+from hwgen.export.readme import library_readme
+from hwgen.export.vectors import parse_vectors
+from hwgen.params import ParamError, parse_assignments
+from hwgen.registry import all_units, get_unit
 
 NAME = "export"
 HELP = "export a unit as a self-contained package: Verilog, benches (Verilog, cocotb), FuseSoC core"

@@ -5,6 +5,6 @@ self-checking Verilog test bench, a standalone cocotb bench (no hwgen import), a
 ``sim`` and ``lint`` targets, a Verilator lint waiver and a README. See :mod:`hwgen.export.package`.
 """
 
-from .package import Package, build_package, write_package
+from hwgen.export.package import Package, build_package, write_package
 
 __all__ = ["Package", "build_package", "write_package"]

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .. import __version__
-from ..atomic import atomic_write_bytes
-from ..emit import elaborate
-from ..registry import Unit
-from .cocotb_bench import cocotb_makefile, cocotb_module, cocotb_runner, tb_name
-from .fusesoc_core import core_name, fusesoc_core
-from .lint_waiver import lint_waiver
-from .readme import package_readme
-from .vectors import layout_json, vector_set
-from .verilog_bench import bench_top, verilog_bench
+from hwgen import __version__
+from hwgen.atomic import atomic_write_bytes
+from hwgen.emit import elaborate
+from hwgen.export.cocotb_bench import cocotb_makefile, cocotb_module, cocotb_runner, tb_name
+from hwgen.export.fusesoc_core import core_name, fusesoc_core
+from hwgen.export.lint_waiver import lint_waiver
+from hwgen.export.readme import package_readme
+from hwgen.export.vectors import layout_json, vector_set
+from hwgen.export.verilog_bench import bench_top, verilog_bench
+from hwgen.registry import Unit
 
 __all__ = ["Package", "build_package", "write_package", "export_command"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..emit import Generated
-from .vectors import VectorSet
+from hwgen.emit import Generated
+from hwgen.export.vectors import VectorSet
 
 __all__ = ["package_readme", "library_readme"]
 

@@ -16,12 +16,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..emit import Generated
-from ..params import ParamError
-from ..registry import EXHAUSTIVE_LIMIT, Unit
-from ..verify.check import select_vectors
-from ..verify.layout import Layout, layout_for
-from ..verify.space import space_bits
+from hwgen.emit import Generated
+from hwgen.params import ParamError
+from hwgen.registry import EXHAUSTIVE_LIMIT, Unit
+from hwgen.verify.check import select_vectors
+from hwgen.verify.layout import Layout, layout_for
+from hwgen.verify.space import space_bits
 
 __all__ = ["VectorSet", "vector_set", "parse_vectors", "DEFAULT_RANDOM", "AUTO_EXHAUSTIVE_BITS"]
 

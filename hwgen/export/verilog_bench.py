@@ -11,7 +11,7 @@ checked or a vector file is shorter than the vector count.
 
 from __future__ import annotations
 
-from ..verify.layout import Layout
+from hwgen.verify.layout import Layout
 
 __all__ = ["verilog_bench", "bench_top", "MAX_REPORTED"]
 
