@@ -60,8 +60,16 @@ def parse_device(target: str, spec: str | None) -> tuple[str, str | None]:
     return device, package or None
 
 
-def wrapper_verilog(top: str, ports, sequential: bool) -> tuple[str, int, int]:
-    """The wrapper module around ``top``; returns (Verilog, input bits, output bits)."""
+def clock_ports(design) -> tuple[bool, bool]:
+    """Whether the top module has ``clk`` and ``rst`` inputs (sequential and pipelined units)."""
+    text = "\n".join(t for _, t in design.sources)
+    return (bool(re.search(r"\binput\s+(?:wire\s+)?clk\s*[;,)]", text)),
+            bool(re.search(r"\binput\s+(?:wire\s+)?rst\s*[;,)]", text)))
+
+
+def wrapper_verilog(top: str, ports, clk: bool, rst: bool = False) -> tuple[str, int, int]:
+    """The wrapper module around ``top`` (``clk``/``rst``: the unit has them); returns (Verilog, input bits,
+    output bits)."""
     ins = [p for p in ports if p.direction == "in" and p.name not in ("clk", "rst")]
     outs = [p for p in ports if p.direction == "out"]
     n_in = sum(p.width for p in ins)
@@ -76,8 +84,10 @@ def wrapper_verilog(top: str, ports, sequential: bool) -> tuple[str, int, int]:
     for p in outs:
         conns.append(f".{p.name}(out_d[{pos + p.width - 1}:{pos}])")
         pos += p.width
-    if sequential:
-        conns += [".clk(clk)", ".rst(1'b0)"]
+    if clk:
+        conns.append(".clk(clk)")
+    if rst:
+        conns.append(".rst(1'b0)")
     text = f"""// hwgen place-and-route wrapper: {n_in} input flip-flops (a shift register from si), {n_out} output
 // flip-flops (load the unit's outputs, else shift out to so). Four pins whatever the unit's width.
 module {WRAPPER_TOP}(input clk, input si, input load, output so);
@@ -167,7 +177,7 @@ def place_and_route(design, target: str = "ice40", *, device: str | None = None,
     d_dev, d_pkg = DEFAULT_DEVICES[target]
     device = device or d_dev
     package = package or (d_pkg if device == d_dev else None)
-    wrap, n_in, n_out = wrapper_verilog(design.top, design.ports, design.sequential)
+    wrap, n_in, n_out = wrapper_verilog(design.top, design.ports, *clock_ports(design))
     version = nextpnr_version(target)
     key = content_key("pnr", PNR_VERSION, design.digest(), target, device, package, int(seed), wrap,
                       _SYNTH[target], yosys_version(), version)
