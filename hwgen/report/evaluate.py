@@ -7,6 +7,7 @@ propagate and the executor reports them for that row only.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ class Options:
     ops: int = 8192
     seed: int = 20260101
     cache_dir: str | None = None  # absolute: workers may run elsewhere
+    sta: bool = False  # with liberty: OpenSTA delay, power, energy per op (hwgen/report/real.py)
+    pnr: str | None = None  # FPGA target to place and route on (ice40, ecp5)
 
     def apply_env(self) -> None:
         if self.cache_dir:
@@ -103,6 +106,8 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
         from ..energy.measure import liberty_energy_of
         out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, model=model,
                                      label=design.label))
+        from .real import baseline_sta_fields
+        out.update(baseline_sta_fields(design, result, opts, ports, vec, model))
     return out
 
 
@@ -123,6 +128,9 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         row.update(_synth_fields(result))
         row.update(_fpga_fields(design, opts))
         row.update(_baseline_energy(design, result, opts, w, s))
+        if opts.pnr:
+            from .real import real_fields
+            row.update(real_fields(None, None, design, result, dataclasses.replace(opts, sta=False)))
         row.update(_exact_fields())
         return row
     names = {u.name for u in all_units()}
@@ -149,6 +157,8 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         from ..energy.measure import liberty_energy
         row.update(liberty_energy(unit, params, result, opts.liberty, stream=opts.stream, ops=opts.ops,
                                   seed=opts.seed, design=design))
+    from .real import real_fields
+    row.update(real_fields(unit, params, design, result, opts, group=entry.group))
     if entry.exact:
         row.update(_exact_fields())
     elif entry.error_from:
@@ -170,6 +180,8 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
             row["area_um2_per_output"] = round(row["area_um2"] / k, 3)
         if "lut" in row:
             row["lut_per_output"] = round(row["lut"] / k, 2)
+        if "energy_pj_per_op" in row:
+            row["energy_pj_per_output"] = round(row["energy_pj_per_op"] / k, 6)
     return row
 
 
