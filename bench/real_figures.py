@@ -190,7 +190,7 @@ def part2(tile: int, cin: int, cout: int, ops: int) -> None:
     m_all = np.concatenate(sums)
     ends = np.nonzero(np.roll(acc_vec["clr"], -1) == 1)[0]
     m = m_all[ends]
-    m = np.concatenate([m] * (ops // len(m) + 1))[: max(64, len(m) // 64 * 64)]
+    m = np.concatenate([m] * (ops // len(m) + 1))[:ops]  # one transform per run, repeated to the stream length
     direct_design = wa._direct_acc_design(dw, tile, wa._direct_y_width(dw, tile) + 16)
     from hwgen.ports import Port
     acc_w = wa._direct_y_width(dw, tile) + 16
