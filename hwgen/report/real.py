@@ -30,8 +30,9 @@ def real_fields(unit, params, design, result, opts, *, group: str = "") -> dict:
                         design=design)
         out.update({k: d[k] for k in STA_KEYS if k in d})
     if getattr(opts, "pnr", None) and group != "conv":  # tiles of 6-20k gates: generic figures only
-        from ..synth.pnr import place_and_route
-        d = place_and_route(design, opts.pnr)
+        from ..synth.pnr import place_and_route, ports_of_netlist
+        ports = design.ports or ports_of_netlist(result.netlist_path)
+        d = place_and_route(design, opts.pnr, ports=ports)
         out.update({k: d.get(k) for k in PNR_KEYS})
         out["pnr_target"] = opts.pnr
     return out

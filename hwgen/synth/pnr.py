@@ -169,15 +169,26 @@ def _resources(target: str, cells: dict, util: dict) -> dict:
             "carries": total(r"^CCU2C$"), "dffs": total(r"^TRELLIS_FF$"), "dsps": total(r"^MULT18X18D$")}
 
 
+def ports_of_netlist(path) -> tuple:
+    """Ports of a synthesized netlist (``netlist.json``): for designs without hwgen port records
+    (hand-written baselines)."""
+    from ..ports import Port
+    from .netlist import load_netlist
+
+    nl = load_netlist(path)
+    return tuple(Port(name, "in" if d == "input" else "out", len(bits), False) for name, (d, bits) in nl.ports.items())
+
+
 def place_and_route(design, target: str = "ice40", *, device: str | None = None, package: str | None = None,
-                    seed: int = 1, use_cache: bool = True) -> dict:
-    """Synthesize ``design`` in the timing wrapper for ``target``, place and route it; the JSON fields."""
+                    seed: int = 1, use_cache: bool = True, ports=None) -> dict:
+    """Synthesize ``design`` in the timing wrapper for ``target``, place and route it; the JSON fields.
+    ``ports`` replaces ``design.ports`` (see :func:`ports_of_netlist`)."""
     if target not in PNR_TARGETS:
         raise ValueError(f"place and route targets are {', '.join(PNR_TARGETS)}, not {target!r}")
     d_dev, d_pkg = DEFAULT_DEVICES[target]
     device = device or d_dev
     package = package or (d_pkg if device == d_dev else None)
-    wrap, n_in, n_out = wrapper_verilog(design.top, design.ports, *clock_ports(design))
+    wrap, n_in, n_out = wrapper_verilog(design.top, ports or design.ports, *clock_ports(design))
     version = nextpnr_version(target)
     key = content_key("pnr", PNR_VERSION, design.digest(), target, device, package, int(seed), wrap,
                       _SYNTH[target], yosys_version(), version)
