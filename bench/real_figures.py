@@ -48,11 +48,21 @@ def _replace_block(path: Path, name: str, text: str) -> None:
     atomic_write_text(path, doc)
 
 
+def _ranks(v: np.ndarray) -> np.ndarray:
+    """Ranks with ties averaged (Yosys' a*b and hwgen's mul share some figures)."""
+    order = np.argsort(v, kind="stable")
+    r = np.empty(len(v))
+    r[order] = np.arange(len(v), dtype=float)
+    for value in np.unique(v):
+        tie = v == value
+        r[tie] = r[tie].mean()
+    return r
+
+
 def _corr(x, y) -> tuple[float, float, int]:
     x, y = np.asarray(x, float), np.asarray(y, float)
     pearson = float(np.corrcoef(x, y)[0, 1])
-    rank = lambda v: np.argsort(np.argsort(v)).astype(float)  # noqa: E731 (no ties in these figures)
-    spearman = float(np.corrcoef(rank(x), rank(y))[0, 1])
+    spearman = float(np.corrcoef(_ranks(x), _ranks(y))[0, 1])
     return pearson, spearman, len(x)
 
 
