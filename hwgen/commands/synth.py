@@ -1,6 +1,7 @@
 """`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
 
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
+from hwgen.commands.synth_real import add_real_arguments, check_real_args, print_real, real_figures, resolve_liberty_arg
 from hwgen.emit import elaborate
 from hwgen.energy.measure import DEFAULT_SEED, EnergyOptions, liberty_energy, unit_energy
 from hwgen.energy.proxy import DEFAULT_OPS
@@ -15,12 +16,12 @@ HELP = "synthesize a unit with Yosys: cells, NAND2 gate-equivalents, transistors
 def add_arguments(p):
     add_unit_arguments(p)
     p.add_argument("--target", default="generic", choices=TARGETS,
-                   help="generic gates (default), or an FPGA: ice40, xilinx (7 series)")
+                   help="generic gates (default), or an FPGA: ice40, ecp5, xilinx (7 series)")
     p.add_argument("--dsp", action="store_true", default=False,
                    help="FPGA targets: let multipliers use DSP blocks (default: --no-dsp, logic only)")
     p.add_argument("--no-dsp", dest="dsp", action="store_false")
-    p.add_argument("--liberty", metavar="FILE", help="generic target: also map to this Liberty library "
-                   "and report area_um2 (e.g. osu018_stdcells.lib)")
+    p.add_argument("--liberty", metavar="NAME|FILE", help="generic target: also map to this Liberty library "
+                   "(osu018, osu035, osu050 or a file): area_um2, Liberty energy, OpenSTA delay and power")
     p.add_argument("--energy", action="store_true", default=True,
                    help="generic target: simulate the netlist for the energy proxy (default)")
     p.add_argument("--no-energy", dest="energy", action="store_false", help="skip the energy proxy")
@@ -31,6 +32,7 @@ def add_arguments(p):
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the energy stream")
     p.add_argument("--no-cache", action="store_true", help="run Yosys even when a cached result exists")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_real_arguments(p)
 
 
 def _check_args(args) -> None:
@@ -38,13 +40,16 @@ def _check_args(args) -> None:
         raise ParamError(f"--liberty applies to the generic target only, not --target {args.target}")
     if args.ops < 128 or args.ops % 64:
         raise ParamError(f"--ops must be a multiple of 64 and at least 128, not {args.ops}")
+    check_real_args(args)
 
 
 def run(args):
     unit, params = unit_and_params(args)
     _check_args(args)
+    resolve_liberty_arg(args)
     gen = elaborate(unit, params)
-    result = synthesize(unit_design(gen), args.target, dsp=args.dsp, liberty=args.liberty,
+    design = unit_design(gen)
+    result = synthesize(design, args.target, dsp=args.dsp, liberty=args.liberty,
                         use_cache=not args.no_cache, timeout=args.settings.yosys_timeout,
                         cache_dir=args.settings.cache)
     data = dict(result.data)
@@ -53,6 +58,7 @@ def run(args):
         data.update(unit_energy(gen, result, energy))
         if args.liberty:
             data.update(liberty_energy(gen, result, args.liberty, energy))
+    data.update(real_figures(args, gen, design, result))
     if args.json:
         print_json(data)
         return 0
@@ -73,4 +79,5 @@ def run(args):
     else:
         print(f"  {data['lut']} LUTs, {data['carry']} carry cells, {data['dsp']} DSPs, {data['dff']} flip-flops, "
               f"depth {data['depth']} cells")
+    print_real(data)
     return 0

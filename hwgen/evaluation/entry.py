@@ -20,6 +20,7 @@ from hwgen.energy.gatesim import GateSim
 from hwgen.energy.measure import EnergyOptions, liberty_energy_of
 from hwgen.energy.proxy import StreamSpec, energy_from_run, simulate_stream
 from hwgen.evaluation.pipeline import METRICS, EvalSettings, error_fields, evaluate
+from hwgen.evaluation.real import baseline_sta_fields, real_fields
 from hwgen.metrics import metrics
 from hwgen.numeric.intops import as_ints
 from hwgen.numeric.streams import int_pair, uniform_ints
@@ -27,7 +28,7 @@ from hwgen.params import ParamError
 from hwgen.ports import Port
 from hwgen.registry import all_units, get_unit
 from hwgen.settings import Settings
-from hwgen.synth import file_design, synthesize, yosys_mul_design
+from hwgen.synth import file_design, synthesize, unit_design, yosys_mul_design
 from hwgen.synth.netlist import load_netlist
 
 __all__ = ["Options", "evaluate_entry", "evaluate_extra", "error_fields", "METRICS"]
@@ -45,6 +46,8 @@ class Options:
     ops: int = 8192
     seed: int = 20260101
     folders: Settings = Settings()
+    sta: bool = False  # with liberty: OpenSTA delay, power, energy per op (hwgen.evaluation.real)
+    pnr: str | None = None  # FPGA target to place and route on (ice40, ecp5)
 
     def eval_settings(self, targets: tuple[str, ...]) -> EvalSettings:
         return EvalSettings(steps=("synth", "energy"), targets=targets, liberty=self.liberty,
@@ -90,6 +93,7 @@ def _baseline_energy(design, result, opts: Options, width: int, signed: bool) ->
     out["stream"] = f"{desc}, seed {opts.seed}"
     if opts.liberty:
         out.update(liberty_energy_of(result.folder / "netlist_liberty.json", opts.liberty, ports, vec, spec))
+        out.update(baseline_sta_fields(design, result, opts, ports, vec, model))
     return out
 
 
@@ -107,6 +111,8 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
         if opts.fpga:
             row.update(_fpga_fields(synthesize(design, opts.fpga, cache_dir=opts.folders.cache).data, opts.fpga))
         row.update(_baseline_energy(design, result, opts, w, s))
+        if opts.pnr:
+            row.update(real_fields(None, design, result, opts))
         row.update(_exact_fields())
         return row
     names = {u.name for u in all_units()}
@@ -124,12 +130,14 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
     row["params"] = params
     # Tiles of 6-20k gates take minutes in the FPGA flows: generic only.
     fpga = opts.fpga if entry.group not in PER_OUTPUT_GROUPS else None
-    ev = evaluate(elaborate(unit, params), opts.eval_settings(("generic",) + ((fpga,) if fpga else ())))
+    gen = elaborate(unit, params)
+    ev = evaluate(gen, opts.eval_settings(("generic",) + ((fpga,) if fpga else ())))
     row.update(_synth_fields(ev.generic))
     row.update(_fpga_fields(ev.synth.get(fpga), fpga))
     row.update(ev.energy)
     if ev.liberty_energy is not None:
         row.update(ev.liberty_energy)
+    row.update(real_fields(gen, unit_design(gen), ev.generic, opts, group=entry.group))
     if entry.exact:
         row.update(_exact_fields())
     elif entry.error_from:
@@ -150,6 +158,10 @@ def evaluate_entry(task: tuple[Entry, Options]) -> dict:
             row["area_um2_per_output"] = round(row["area_um2"] / k, 3)
         if "lut" in row:
             row["lut_per_output"] = round(row["lut"] / k, 2)
+        if "energy_pj_per_op" in row:
+            row["energy_pj_per_output"] = round(row["energy_pj_per_op"] / k, 6)
+        if "energy_pj_per_op" in row:
+            row["energy_pj_per_output"] = round(row["energy_pj_per_op"] / k, 6)
     return row
 
 

@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from hwgen.catalog import GROUPS, HEADLINE, NO_ERROR_GROUPS, PER_OUTPUT_GROUPS
+from hwgen.report.real import energy_at
 
 __all__ = ["markdown", "csv_text", "json_text", "headline", "CSV_FIELDS"]
 
 CSV_FIELDS = ("group", "label", "unit", "module", "status", "area_ge", "transistors", "area_um2", "depth",
               "dff", "num_cells", "fpga", "lut", "carry", "energy_proxy", "toggles_per_op", "energy_liberty",
-              "energy_liberty_unit", "outputs",
+              "energy_liberty_unit", "sta_delay_ns", "sta_fmax_mhz", "energy_pj_per_op", "power_dynamic_uw",
+              "power_leakage_uw", "pnr_fmax_mhz", "logic_cells", "outputs",
               "area_ge_per_output", "energy_per_output", "mre", "bias", "wcre", "mae", "wce", "mse", "ep",
               "error_set", "stream", "params", "reason", "note")
 
@@ -32,7 +34,8 @@ def _num(v, digits: int = 1) -> str:
 
 _FIGURES = {"energy_proxy": "energy proxy (GE*toggle/op)", "energy_liberty": "energy (Liberty, pJ/op)",
             "area_ge": "area (GE)", "transistors": "transistors",
-            "area_um2": "area (um^2, Liberty)", "depth": "depth (gates)", "lut": "LUTs"}
+            "area_um2": "area (um^2, Liberty)", "depth": "depth (gates)", "lut": "LUTs",
+            "sta_delay_ns": "delay (ns, OpenSTA)", "energy_pj_per_op": "energy (pJ/op, OpenSTA, own Fmax)"}
 
 
 def headline(rows: list[dict]) -> dict:
@@ -56,6 +59,13 @@ def headline(rows: list[dict]) -> dict:
         out["rows"].append(item)
     if not out["rows"]:
         return {"measured": False, "reason": f"none of {', '.join(labels)} was measured"}
+    first = by_label.get(labels[0])
+    if first and first.get("energy_pj_per_op") and ref.get("energy_pj_per_op"):
+        period = max(first["energy_clock_ns"], ref["energy_clock_ns"])
+        a, b = energy_at(first, period), energy_at(ref, period)
+        out["same_clock"] = (f"At the same clock (the slower unit's period, {period:.3f} ns), OpenSTA energy: "
+                             f"{labels[0]} {a:.3f} pJ/op, {ref_label} {b:.3f} pJ/op, saving {100 * (1 - a / b):.1f}% "
+                             "(dynamic energy per cycle at the stream's activity plus leakage x period).")
     return out
 
 
@@ -76,7 +86,10 @@ def _headline_md(h: dict) -> list[str]:
         vals = [("" if c is None else f"{_num(c['value'])} ({100 * c['saving']:.1f}%)") for c in cells]
         lines.append(f"| {name} | {_num(refv)} | " + " | ".join(vals) + " |")
     modules = "; ".join(f"{r['label']} = `{r['module']}`" for r in [ref] + h["rows"])
-    return lines + ["", f"Modules: {modules}.", ""]
+    lines += ["", f"Modules: {modules}.", ""]
+    if h.get("same_clock"):
+        lines += [h["same_clock"], ""]
+    return lines
 
 
 def _columns(group: str, rows: list[dict]) -> list[tuple[str, Any]]:
@@ -96,6 +109,12 @@ def _columns(group: str, rows: list[dict]) -> list[tuple[str, Any]]:
     if has("energy_liberty"):
         unit = next(r["energy_liberty_unit"] for r in rows if r.get("energy_liberty_unit"))
         cols.append((f"energy ({unit}, Liberty)", lambda r: _num(r.get("energy_liberty"), 2)))
+    if has("sta_delay_ns"):
+        cols += [("delay (ns, STA)", lambda r: _num(r.get("sta_delay_ns"), 2)),
+                 ("energy (pJ/op, STA)", lambda r: _num(r.get("energy_pj_per_op"), 2))]
+    if has("pnr_target"):
+        cols.append((f"Fmax (MHz, {rows[0].get('pnr_target') or 'FPGA'})",
+                     lambda r: "no fit" if r.get("pnr_fits") is False else _num(r.get("pnr_fmax_mhz"), 1)))
     if group not in NO_ERROR_GROUPS:
         cols += [("MRE %", lambda r: _pct(r.get("mre"))), ("bias %", lambda r: _pct(r.get("bias"))),
                  ("WCRE %", lambda r: _pct(r.get("wcre"))), ("EP", lambda r: _num(r.get("ep"), 3))]

@@ -6,7 +6,7 @@
 - generic: ``area_ge`` (NAND2 gate-equivalents, :mod:`hwgen.synth.weights`), ``transistors`` (``stat -tech
   cmos``; ``transistors_complete`` is false when Yosys marked the count as a lower bound with ``+``);
   with a Liberty file also ``area_um2`` and ``liberty_cells``;
-- ice40 / xilinx: ``lut``, ``carry``, ``dsp``, ``dff`` (FPGA flip-flops), ``depth`` in cells.
+- ice40 / ecp5 / xilinx: ``lut``, ``carry``, ``dsp``, ``dff`` (FPGA flip-flops), ``depth`` in cells.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hwgen.toolchain import ToolError
 
 __all__ = ["Design", "SynthResult", "TARGETS", "synthesize", "script_path", "FLOW_VERSION"]
 
-TARGETS = ("generic", "ice40", "xilinx")
+TARGETS = ("generic", "ice40", "ecp5", "xilinx")
 #: Bumped whenever the figures derived from a Yosys run change meaning: old cache entries are ignored.
 FLOW_VERSION = 1
 
@@ -80,10 +80,10 @@ def _fpga_counts(cells: Mapping[str, int]) -> dict:
     def total(pattern: str) -> int:
         return sum(n for c, n in cells.items() if re.match(pattern, c))
     return {"lut": total(r"^(SB_LUT4|LUT[1-6](_2)?)$"),
-            "carry": total(r"^(SB_CARRY|CARRY4|CARRY8)$"),
-            "dsp": total(r"^(SB_MAC16|DSP48E1|DSP48E2)$"),
-            "muxf": total(r"^MUXF[789]$"),
-            "dff": total(r"^(SB_DFF\w*|FD[CPRS]E?|FDRE)$")}
+            "carry": total(r"^(SB_CARRY|CARRY4|CARRY8|CCU2C)$"),
+            "dsp": total(r"^(SB_MAC16|DSP48E1|DSP48E2|MULT18X18D)$"),
+            "muxf": total(r"^(MUXF[789]|PFUMX|L6MUX21)$"),
+            "dff": total(r"^(SB_DFF\w*|FD[CPRS]E?|FDRE|TRELLIS_FF)$")}
 
 
 def _module_stats(stat: dict) -> dict:

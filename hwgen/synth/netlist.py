@@ -20,7 +20,7 @@ CONST0, CONST1 = 0, 1
 # Flip-flops and latches of Yosys' internal library, iCE40 and Xilinx: they cut combinational paths.
 _SEQ_RE = re.compile(r"^(\$_(DFF|DFFE|SDFF|SDFFE|SDFFCE|DFFSR|DFFSRE|ALDFF|ALDFFE|DLATCH|SR)_"
                      r"|\$(dff|adff|sdff|dffe|adffe|sdffe|sdffce|dlatch|aldff)$"
-                     r"|SB_DFF|FD[CPRS]E?$|FDRE|LD[CP]E?$)")
+                     r"|SB_DFF|TRELLIS_FF|FD[CPRS]E?$|FDRE|LD[CP]E?$)")
 
 
 class NetlistError(ValueError):
