@@ -67,10 +67,11 @@ def _fit(f) -> str:
 def _weights(by) -> list[str]:
     rows = []
     for n in range(2, 7):
-        e, li = by.get(f"exp{n}"), by.get(f"lin{n}")
-        if e or li:
-            rows.append([str(n), pct(e["top1"]) if e else "-", pct(li["top1"]) if li else "-"])
-    return _table(["weight bits", "exp (base 1/2) top-1 %", "linear top-1 %"], rows) if rows else []
+        e, li, ef = by.get(f"exp{n}"), by.get(f"lin{n}"), by.get(f"expfit{n}")
+        if e or li or ef:
+            rows.append([str(n)] + [pct(r["top1"]) if r else "-" for r in (e, ef, li)])
+    return _table(["weight bits", "exp (base 1/2) top-1 %", "exp (fitted base) top-1 %", "linear top-1 %"],
+                  rows) if rows else []
 
 
 def _adders(by) -> list[str]:
@@ -96,8 +97,9 @@ def _energy(recs) -> list[str]:
                    "energy proxy per MAC (GE*toggle)", "top-1 %"], rows) if rows else []
 
 
-def markdown(recs: list[dict]) -> str:
-    """Every table, separated by blank lines, headed by one line naming it."""
+def markdown(recs: list[dict], dataset: str = "digits") -> str:
+    """Every table, separated by blank lines, headed by one line naming it (``dataset`` names the data
+    set in the tables that compare across data sets)."""
     by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
     n = {r["images"] for r in recs}
     parts = [f"All variants ({'/'.join(map(str, sorted(n)))} test images; delta and agreement against the "
@@ -116,6 +118,9 @@ def markdown(recs: list[dict]) -> str:
                           "stream), per equivalent multiply-accumulate:", _energy(recs))):
         if lines:
             parts += ["", title, "", *lines]
+    from .expfit import markdown_lines as expfit_lines
+    if lines := expfit_lines(recs, dataset):
+        parts += ["", *lines]
     pending = [r for r in recs if r.get("status") == "pending"]
     if pending:
         parts += ["", "Pending (unit model not registered yet): " + ", ".join(

@@ -60,6 +60,8 @@ def run(args):
     recs = run_study([v.name for v in variants], quick=args.quick, jobs=args.jobs,
                      bn_study=not args.no_bn_study)
     elapsed = time.perf_counter() - t0
+    from ..accuracy.expfit import attach_decoder_costs
+    attach_decoder_costs(recs)  # expfit rows: the level table's synthesized size (cached, seconds)
     if args.plot:
         from ..accuracy.costs import energy_for
         from ..accuracy.plot import plot
