@@ -4,5 +4,6 @@ from . import list_units, generate, verify, error, demo, quantize
 from . import synth, compare, sweep
 from . import accuracy
 from . import prove
+from . import export_lut
 
-COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, compare, sweep, accuracy, prove)
+COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, compare, sweep, accuracy, prove, export_lut)
