@@ -27,6 +27,14 @@ def add_arguments(p):
     p.add_argument("--no-bn-study", action="store_true",
                    help="skip the batch-norm recomputation and per-layer scale analysis")
     p.add_argument("--list", action="store_true", help="list the variants and whether their units exist")
+    p.add_argument("--onnx", metavar="MODEL.onnx", type=Path,
+                   help="run the variants on your own network instead (Conv, Gemm, MatMul, pooling, BN, ...; "
+                        "post-training quantization); needs --data")
+    p.add_argument("--data", metavar="DATA.npz", type=Path,
+                   help="with --onnx: arrays x (N, C, H, W float32) and y (N labels)")
+    p.add_argument("--calib", type=int, default=None, metavar="N",
+                   help="with --onnx: images (the first N of --data) that calibrate the activation scales "
+                        "(default 100)")
 
 
 def _select(patterns, quick: bool):
@@ -47,6 +55,9 @@ def run(args):
     from ..accuracy.report import markdown
     from ..accuracy.study import missing_units, run_study
 
+    if args.onnx is not None or args.data is not None or args.calib is not None:
+        from .accuracy_onnx import run_onnx_command
+        return run_onnx_command(args, _select)
     variants = _select(args.variants, args.quick)
     if args.list:
         for v in variants:
