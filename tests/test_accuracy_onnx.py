@@ -145,3 +145,23 @@ def test_bad_arguments_are_one_line_exit_2(net, capsys, argv, needle):
     model, data, _ = net
     code, _, err = _run(capsys, [a.format(model=model, data=data) for a in argv])
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_digits_cnn_as_onnx_reproduces_the_study(tmp_path, capsys):
+    """A trained network: the study's CNN exported to ONNX gives the study's fp32 predictions on the same
+    539 test images, with onnxruntime, and int8 through the mul model stays with fp32."""
+    from hwgen.accuracy import nn
+    from hwgen.accuracy.data import load
+    from hwgen.accuracy.onnx_export import write_example
+    model, data = write_example(tmp_path)
+    study = nn.forward(nn.load_net("cnn"), load().x_test).argmax(1)
+    ours = fp32_logits(load_graph(model), np.load(data)["x"]).argmax(1)
+    assert np.array_equal(ours, study)
+    ort = pytest.importorskip("onnxruntime")
+    want = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, {"x": np.load(data)["x"]})[0]
+    assert np.array_equal(want.argmax(1), study)
+    code, out, err = _run(capsys, ["--onnx", str(model), "--data", str(data), "--json", "--variants", "mitchw6_8_sm"])
+    assert code == 0, err
+    fp32, int8, mw = json.loads(out)
+    assert fp32["images"] == 539 and fp32["top1"] == pytest.approx(float((study == load().y_test).mean()), abs=1e-5)
+    assert int8["agree_fp32"] >= 0.98 and mw["agree_fp32"] >= 0.97 and mw["product_bias"] < 0
