@@ -41,7 +41,11 @@ def run_onnx_command(args, select) -> int:
     graph = load_graph(args.onnx)
     x, y = load_data(args.data, graph)
     t0 = time.perf_counter()
-    recs = run_onnx(graph, x, y, chosen, calib)
+    try:
+        recs = run_onnx(graph, x, y, chosen, calib)
+    except (ValueError, IndexError) as e:  # numpy refusing the network's shapes on this data: bad input
+        raise ParamError(f"--onnx {args.onnx.name!r} does not run on --data {args.data.name!r}: "
+                         f"{str(e).splitlines()[0][:120]}") from None
     if args.json:
         print_json(recs)
         return 0
