@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hwgen.accuracy.expfit import decoder_cost, fewest_bits
+
 __all__ = ["markdown", "pct"]
 
 
@@ -67,10 +69,11 @@ def _fit(f) -> str:
 def _weights(by) -> list[str]:
     rows = []
     for n in range(2, 7):
-        e, li = by.get(f"exp{n}"), by.get(f"lin{n}")
-        if e or li:
-            rows.append([str(n), pct(e["top1"]) if e else "-", pct(li["top1"]) if li else "-"])
-    return _table(["weight bits", "exp (base 1/2) top-1 %", "linear top-1 %"], rows) if rows else []
+        e, li, ef = by.get(f"exp{n}"), by.get(f"lin{n}"), by.get(f"expfit{n}")
+        if e or li or ef:
+            rows.append([str(n)] + [pct(r["top1"]) if r else "-" for r in (e, ef, li)])
+    return _table(["weight bits", "exp (base 1/2) top-1 %", "exp (fitted base) top-1 %", "linear top-1 %"],
+                  rows) if rows else []
 
 
 def _adders(by) -> list[str]:
@@ -96,8 +99,9 @@ def _energy(recs) -> list[str]:
                    "energy proxy per MAC (GE*toggle)", "top-1 %"], rows) if rows else []
 
 
-def markdown(recs: list[dict]) -> str:
-    """Every table, separated by blank lines, headed by one line naming it."""
+def markdown(recs: list[dict], dataset: str = "digits") -> str:
+    """Every table, separated by blank lines, headed by one line naming it (``dataset`` names the data
+    set in the tables that compare across data sets)."""
     by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
     n = {r["images"] for r in recs}
     parts = [f"All variants ({'/'.join(map(str, sorted(n)))} test images; delta and agreement against the "
@@ -116,8 +120,32 @@ def markdown(recs: list[dict]) -> str:
                           "stream), per equivalent multiply-accumulate:", _energy(recs))):
         if lines:
             parts += ["", title, "", *lines]
+    if lines := expfit_lines(recs, dataset):
+        parts += ["", *lines]
     pending = [r for r in recs if r.get("status") == "pending"]
     if pending:
         parts += ["", "Pending (unit model not registered yet): " + ", ".join(
             f"`{r['variant']}` ({', '.join(r['missing_units'])})" for r in pending)]
     return "\n".join(parts) + "\n"
+
+
+def expfit_lines(records: list[dict], dataset: str = "digits") -> list[str]:
+    """The fewest-bits table of ``dataset`` and the decoder cost of each expfit width present."""
+    by = {r["variant"]: r for r in records if r.get("status") == "ok"}
+    if "fp32" not in by or not any(n.startswith("expfit") for n in by):
+        return []
+    out = [f"Fewest weight bits within 1 point of fp32 ({dataset}; code bits, sign included):", "",
+           "| family | bits tried | fewest bits | top-1 % | delta vs fp32 (pp) |", "|---|---|---|---|---|"]
+    for row in fewest_bits(records, dataset):
+        out.append(f"| {row['family']}: {row['description']} | {', '.join(map(str, row['bits_tried'])) or '-'} "
+                   f"| {row['fewest_bits'] or 'none'} | {pct(row['top1'])} | {pct(row['delta_vs_fp32'], True)} |")
+    dec = [(int(n[6:]), by[n]) for n in by if n.startswith("expfit") and n[6:].isdigit()]
+    out += ["", "Decoder of `expfit{n}`: the 2^n-entry level table (n-bit code -> signed 8-bit operand), "
+            "a register file loaded per layer (generic gates, `hwgen.accuracy.expfit.decoder_verilog`):", "",
+            "| n | entries x bits | storage bits | area (GE) | cells | top-1 % |", "|---|---|---|---|---|---|"]
+    for n, r in sorted(dec):
+        d = r.get("decoder") or decoder_cost(n, synthesize=False)
+        area = f"{d['area_ge']:.0f}" if "area_ge" in d else "-"
+        out.append(f"| {n} | {d['entries']} x {d['entry_bits']} | {d['storage_bits']} | {area} "
+                   f"| {d.get('num_cells', '-')} | {pct(r['top1'])} |")
+    return out

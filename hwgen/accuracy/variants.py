@@ -4,7 +4,8 @@ run it.
 Naming: ``mitchw{w}_{N}_{mode}`` is Mitch-w with ``w`` kept bits on ``N``-bit operands, ``mode`` one of
 ``u`` (unsigned multiplier on magnitudes, sign applied by the accumulator), ``oc`` (ones' complement),
 ``sm`` (sign-magnitude); a ``_ub`` suffix is the unbiased variant. ``exp{n}`` / ``lin{n}`` are n-bit
-exponential (base 1/2, shift codes) and linear weight discretizations with 8-bit activations.
+exponential (base 1/2, shift codes) and linear weight discretizations with 8-bit activations;
+``expfit{n}``: n-bit exponential codes with a per-layer fitted base, decoded to int8 (:mod:`.expfit`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class Variant:
         kind = a.pop("weights")
         if kind == "pow2":
             w = pow2_weights(a.pop("weight_bits"), a.get("magnitude", False))
+        elif kind == "expfit":
+            from hwgen.accuracy.expfit import expfit_weights
+            w = expfit_weights(a.pop("bits"))
         else:
             w = _discretized(kind, a.pop("bits"))
         return Scheme(weights=w, **a)
@@ -124,6 +128,14 @@ def catalogue() -> list[Variant]:
                              energy=energy,
                              doc=f"{n}-bit {'exponential (base 1/2)' if method == 'exp' else 'linear'} "
                                  "weights, 8-bit activations, shift requantization"))
+    for n in range(2, 7):  # fitted-base exponential codes, decoded through a level table to int8
+        args = {"unit": "mul", "unit_params": {"width": 8, "signed": True}, "b_range": (-127, 127),
+                "act_bits": 7, "weights": "expfit", "bits": n}
+        v.append(Variant(f"expfit{n}", "weights", units=("mul", "requant"), scheme_args=args,
+                         info={"operand_width": 8, "weight_bits": n},
+                         energy=("mac", {"width": 8, "signed": True}, 1),
+                         doc=f"{n}-bit exponential weights, per-layer fitted base, decoded through a "
+                             f"{1 << n}-entry table to int8, exact MAC"))
     adder_units = ("mul", "requant", "requant_mul")
     v.append(Variant("adder_direct", "adder", "adder", adder_units + ("adder_direct",),
                      {"operand_width": 8, "conv2": "direct"}, ("adder_direct", {"d_width": 8, "tile": 2}, 36),

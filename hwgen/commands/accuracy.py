@@ -32,6 +32,14 @@ def add_arguments(p):
     p.add_argument("--no-bn-study", action="store_true",
                    help="skip the batch-norm recomputation and per-layer scale analysis")
     p.add_argument("--list", action="store_true", help="list the variants and whether their units exist")
+    p.add_argument("--onnx", metavar="MODEL.onnx", type=Path,
+                   help="run the variants on your own network instead (Conv, Gemm, MatMul, pooling, BN, ...; "
+                        "post-training quantization); needs --data")
+    p.add_argument("--data", metavar="DATA.npz", type=Path,
+                   help="with --onnx: arrays x (N, C, H, W float32) and y (N labels)")
+    p.add_argument("--calib", type=int, default=None, metavar="N",
+                   help="with --onnx: images (the first N of --data) that calibrate the activation scales "
+                        "(default 100)")
 
 
 def _select(patterns, quick: bool):
@@ -49,6 +57,9 @@ def _select(patterns, quick: bool):
 
 def run(args):
 
+    if args.onnx is not None or args.data is not None or args.calib is not None:
+        from hwgen.commands.accuracy_onnx import run_onnx_command
+        return run_onnx_command(args, _select)
     variants = _select(args.variants, args.quick)
     if args.list:
         for v in variants:
@@ -62,6 +73,8 @@ def run(args):
     recs = run_study([v.name for v in variants], quick=args.quick, jobs=args.jobs,
                      bn_study=not args.no_bn_study)
     elapsed = time.perf_counter() - t0
+    from hwgen.accuracy.expfit import attach_decoder_costs
+    attach_decoder_costs(recs)  # expfit rows: the level table's synthesized size (cached, seconds)
     if args.plot:
         energy = energy_for(variants, jobs=args.jobs or 2, log=lambda s: print(s, file=sys.stderr))
         for r in recs:
