@@ -82,4 +82,5 @@ def bundle(name: str, width: int, configs: list[dict]) -> Unit:
 
     return Unit(name=name, summary=f"{len(configs)} Mitch-w configurations of width {width}", params=(),
                 build=build, model=model, latency=lambda p: 0,
-                stimulus=Stimulus(directed, random, exhaustive), sweep=())
+                stimulus=Stimulus(directed, random, exhaustive), sweep=(),
+                is_signed=lambda p: False)  # raw operand bits; each configuration reads them its own way

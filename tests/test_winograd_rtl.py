@@ -14,7 +14,7 @@ from amaranth.lib.wiring import In, Out
 
 from hwgen.numeric.winograd_matrices import custom_matrices, output_scale, preset
 from hwgen.registry import get_unit
-from hwgen.units.winograd import TILE_UNITS
+from hwgen.units import winograd
 from hwgen.units.winograd.gateware.tile import WinoAdderTile, WinoMulTile
 from hwgen.units.winograd.gateware.transforms import FilterTransform, grid
 from hwgen.units.winograd.model import direct_correlation, wino_adder_model
@@ -117,7 +117,7 @@ def test_custom_matrices_through_the_generator(build_root, seed):
     _check(unit, {"d_width": 8, "u_width": 12}, build_root, seed, 20_000)
 
 
-SWEEP = [(name, cfg) for name in TILE_UNITS for cfg in get_unit(name).sweep]
+SWEEP = [(u.name, cfg) for u in winograd.UNITS for cfg in u.sweep]
 
 
 @pytest.mark.slow
