@@ -1,21 +1,16 @@
 """DRUM-k multiplier and MAC (units.md §8), Amaranth 0.5.
 
-Datapath: per operand one :func:`~hwgen.gateware.log_shift.normalise` (leading-zero count ``s`` and the
-k - 1 bits below the leading one, zero-padded when the operand is shorter); the k-bit segment is the
-leading one (the normaliser's non-zero flag, so a zero operand gives a zero segment and a zero product
-with no extra gate), those bits, and the last bit forced to 1 when the operand has k bits or more. One exact
-k x k multiplier, then one :func:`~hwgen.gateware.log_shift.antilog_shift` places the 2k-bit product at the
-top of the 2N-bit word and shifts it right by s_a + s_b.
-
-Why that equals (seg_a * seg_b) << (s_a + s_b): the normalised segment of x is seg(x) * 2^(k-1-k(x)+s(x)),
-so the product carries 2^(2k-2 - k_a - k_b + s_a + s_b) too much; placing it at the top of 2N bits and
-shifting right by (N-1-k_a) + (N-1-k_b) removes exactly that. Bits shifted out are zeros (an operand shorter
-than k only carries padding zeros), so the floor of the shifter is exact. k = N is the exact product a * b.
+Datapath, sized by the N - k + 1 positions a segment can take rather than by N: per operand, the shift
+s = max(k(x) - k + 1, 0) is the leading-one index of x >> (k - 1) (an N - k + 1 bit priority encoder,
+:func:`~hwgen.gateware.leading_one.leading_zeros`), the segment is (x >> s) | (s > 0) (a right shifter of
+N - k + 1 positions, k bits out), then one exact k x k multiplier and one left shift of the 2k-bit product by
+s_a + s_b (at most 2 (N - k)). A zero operand has a zero segment, so the product is 0 with no extra gate.
+k = N is the exact product a * b.
 """
 
-from amaranth.hdl import Cat, Signal
+from amaranth.hdl import Cat, Const, Mux, Signal
 
-from ...gateware.log_shift import antilog_shift, normalise
+from ...gateware.leading_one import leading_zeros
 from ...gateware.magnitude_mul import MagnitudeMAC, MagnitudeMultiplier, check_int
 
 __all__ = ["Drum", "DrumMAC"]
@@ -39,24 +34,41 @@ class Drum(MagnitudeMultiplier):
         return self.k == 2 and self.width - 1 >= self.k
 
     def _segment(self, m, x, name):
-        k = self.k
-        count, frac, nonzero = normalise(m, x, k - 1, f"{name}_norm")
-        long = x[k:].any() if len(x) > k else 0  # k(x) >= k: the segment drops bits, force its last one
+        """(segment, shift) of one operand."""
+        n, k = self.width, self.k
+        top = x[k - 1:]  # N - k + 1 bits: its leading-one index is the shift
+        count, nonzero = leading_zeros(m, top, f"{name}_lzc")
+        shift = Signal(max(1, (n - k).bit_length()), name=f"{name}_shift")
+        m.d.comb += shift.eq(Mux(nonzero, (n - k) - count, 0))
+        # Right shift by s, largest step first: after a step of 2^j at most 2^j - 1 more positions can
+        # move down, so only the low k + 2^j - 1 bits can still reach the segment.
+        v = x
+        for j in reversed(range(len(shift))):
+            step = 1 << j
+            nxt = Signal(min(len(v), k + step - 1), name=f"{name}_rsh{step}")
+            m.d.comb += nxt.eq(Mux(shift[j], v[step:], v))
+            v = nxt
         seg = Signal(k, name=f"{name}_seg")
-        m.d.comb += seg.eq(Cat(frac[0] | long, frac[1:], nonzero))
-        return seg, count
+        m.d.comb += seg.eq(Cat(v[0] | shift.any(), v[1:k]))
+        return seg, shift
 
     def magnitude(self, m, x, y):
-        n = self.width
-        if self.k >= n:
+        n, k = self.width, self.k
+        if k >= n:
             return x * y  # DRUM-N keeps every bit: the exact product
-        seg_x, count_x = self._segment(m, x, "a")
-        seg_y, count_y = self._segment(m, y, "b")
-        prod = Signal(2 * self.k, name="segment_product")
+        seg_x, sx = self._segment(m, x, "a")
+        seg_y, sy = self._segment(m, y, "b")
+        prod = Signal(2 * k, name="segment_product")
         m.d.comb += prod.eq(seg_x * seg_y)
-        shift = Signal(len(count_x) + 1, name="antilog_shift")
-        m.d.comb += shift.eq(count_x + count_y)
-        return antilog_shift(m, prod, shift, 2 * n)
+        total = Signal(len(sx) + 1, name="total_shift")
+        m.d.comb += total.eq(sx + sy)
+        v = prod
+        for j in range(len(total)):
+            step = 1 << j
+            nxt = Signal(min(2 * n, len(v) + step), name=f"lsh{step}")
+            m.d.comb += nxt.eq(Mux(total[j], Cat(Const(0, step), v), v))
+            v = nxt
+        return v[:2 * n]
 
 
 class DrumMAC(MagnitudeMAC):

@@ -46,12 +46,14 @@ class MitchWEC(MagnitudeMultiplier):
         if side == 1:
             return Const(self.table[0][0], bits)
         s = side.bit_length() - 1
+        # A multiplexer tree over the index bits (a Switch would become a ROM cell, which the formal
+        # proof cannot model); synthesis reduces it to the same logic.
+        index = Cat(frac_y[K - s:], frac_x[K - s:])
+        level = [Const(c, bits) for row in self.table for c in row]
+        for bit in range(2 * s):
+            level = [Mux(index[bit], hi, lo) for lo, hi in zip(level[0::2], level[1::2])]
         corr = Signal(bits, name="correction")
-        with m.Switch(Cat(frac_y[K - s:], frac_x[K - s:])):
-            for i, row in enumerate(self.table):
-                for j, c in enumerate(row):
-                    with m.Case(i * side + j):
-                        m.d.comb += corr.eq(c)
+        m.d.comb += corr.eq(level[0])
         return corr
 
     def magnitude(self, m, x, y):
@@ -60,16 +62,20 @@ class MitchWEC(MagnitudeMultiplier):
         count_y, frac_y, nz_y = normalise(m, y, K, "b_norm")
         corr = self._correction(m, frac_x, frac_y)
         stages = (n - 1).bit_length()
-        # One bit more than Mitch-w's: with a correction the fractions can carry 2 (e.g. 255 x 255 at
-        # w = 8), so the characteristic can reach 2N and the product 2^2N (the port saturates there).
-        logsum = Signal(K + stages + 2, name="log_sum")
+        # Can the fractions carry 2 (e.g. 255 x 255 at w = 8)? Then the characteristic can reach 2N and the
+        # product 2^2N (the port saturates there): one more sum bit and a 2N + 1 bit result.
+        Q = K + q
+        over_possible = (((1 << K) - 1) << q) * 2 + max(c for r in self.table for c in r) >= 2 << Q
+        logsum = Signal(K + stages + 1 + over_possible, name="log_sum")
         m.d.comb += logsum.eq(Cat(frac_x, ~count_x[:stages]) + Cat(frac_y, ~count_y[:stages]) + (corr >> q))
         shift = Signal(stages + 1, name="antilog_shift")
-        m.d.comb += shift.eq(~logsum[K:])
+        m.d.comb += shift.eq(~logsum[K:K + stages + 1])
         mant = Cat(corr[:q] if len(corr) >= q else Cat(corr, Const(0, q - len(corr))), logsum[:K], Const(1, 1))
         # Placed at the top of the 2N-bit word, mantissa bits beyond it fall below bit 0 (the floor) even
         # unshifted: at small widths with many fraction bits only the top 2N are kept.
         p = antilog_shift(m, mant[max(0, len(mant) - 2 * n):], shift, 2 * n)
+        if not over_possible:
+            return Mux(nz_x & nz_y, p, 0)
         over = logsum[K + stages + 1]  # c = 2N: the product is mant placed at the top of 2N + 1 bits
         top = mant[max(0, len(mant) - 2 * n - 1):]
         wide = Signal(2 * n + 1, name="product_wide")

@@ -1,0 +1,2 @@
+"""`drum_mac` reference: lives in hwgen/units/drum/reference.py (re-exported so `hwgen prove` finds it)."""
+from ...units.drum.reference import MAC_QUICK as QUICK, reference_mac as reference  # noqa: F401

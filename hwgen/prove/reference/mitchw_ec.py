@@ -1,0 +1,2 @@
+"""`mitchw_ec` reference: lives in hwgen/units/mitchw_ec/reference.py (re-exported so `hwgen prove` finds it)."""
+from ...units.mitchw_ec.reference import QUICK, reference  # noqa: F401
