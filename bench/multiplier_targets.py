@@ -1,0 +1,91 @@
+"""Measured figures of the DRUM, ILM and error-compensated Mitch-w multipliers against issue 16's targets.
+
+Targets (num_cells on the generic flow, synth/generic.ys via `hwgen synth --json`; MRE exhaustive at 8 bits):
+  * 8-bit unsigned: a design at <= 1% MRE in <= 240 cells, and one at <= 2% MRE in <= 195 cells;
+  * 16-bit unsigned: a design at <= 2% MRE in <= 0.25 x the exact multiplier's (`mul`) cells.
+At 16 bits the MRE comes from `hwgen error` with 10^6 uniform samples (seed 1): 2^32 pairs per design would
+take too long for a sweep (bench/multiplier_exhaustive16.py runs the default design over all of them).
+
+For each target, prints every candidate within the MRE bound, cheapest first, and whether the cheapest meets
+the cell bound. Synthesis results are cached by hwgen (a rerun takes seconds).
+
+Usage: PYTHONPATH=. .venv/bin/python bench/multiplier_targets.py [--width 8|16|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from hwgen.error import characterise  # noqa: E402
+from hwgen.registry import get_unit  # noqa: E402
+from hwgen.synth import synthesize, unit_design  # noqa: E402
+
+SEED = 1
+SAMPLES_16 = 1_000_000
+
+
+def candidates(width: int) -> list[tuple[str, dict]]:
+    out = [("drum", {"k": k}) for k in range(3, min(width, 9))]
+    out += [("ilm", {"iterations": n, "w": w}) for n in (1, 2, 3) for w in (0, 6, 8) if w <= width]
+    for w in range(5, 9):
+        for q in (1, 2, 3):
+            out.append(("mitchw_ec", {"w": w, "q": q, "correction": "constant"}))
+            out += [("mitchw_ec", {"w": w, "q": q, "m": m}) for m in (2, 4, 8)]
+    out += [("mitchw", {"w": w, "unbiased": u}) for w in range(4, 9) for u in (False, True)]
+    return [(u, {"width": width, **p}) for u, p in out]
+
+
+def cells(unit_name: str, params: dict) -> int:
+    unit = get_unit(unit_name)
+    return int(synthesize(unit_design(unit, unit.resolve(params)), "generic").data["num_cells"])
+
+
+def mre(unit_name: str, params: dict) -> float:
+    unit = get_unit(unit_name)
+    samples = None if params["width"] <= 12 else SAMPLES_16
+    return characterise(unit, params, samples=samples, seed=SEED).mre
+
+
+def label(unit_name: str, params: dict) -> str:
+    rest = ", ".join(f"{k}={v}" for k, v in params.items() if k != "width")
+    return f"{unit_name}({rest})"
+
+
+def report(width: int, targets: list[tuple[float, int]]) -> bool:
+    rows = []
+    for unit_name, params in candidates(width):
+        rows.append((mre(unit_name, params), cells(unit_name, params), label(unit_name, params)))
+    ok = True
+    for bound, budget in targets:
+        fit = sorted((c, m, n) for m, c, n in rows if m <= bound)
+        print(f"\n{width}-bit target: MRE <= {bound:.0%} in <= {budget} cells")
+        print("| design | MRE | num_cells | meets |\n|---|---|---|---|")
+        for c, m, n in fit[:6]:
+            print(f"| {n} | {m * 100:.3f}% | {c} | {'yes' if c <= budget else 'no'} |")
+        met = bool(fit) and fit[0][0] <= budget
+        best = f"{fit[0][2]}: {fit[0][0]} cells" if fit else "no candidate reaches the MRE bound"
+        print(f"=> {'MET' if met else 'NOT MET'} (cheapest: {best}; budget {budget})")
+        ok &= met
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--width", choices=("8", "16", "both"), default="both")
+    args = ap.parse_args()
+    if args.width in ("8", "both"):
+        report(8, [(0.01, 240), (0.02, 195)])
+    if args.width in ("16", "both"):
+        exact = cells("mul", {"width": 16})
+        print(f"\nexact 16-bit multiplier (`mul`): {exact} cells; 0.25 x = {exact // 4}")
+        report(16, [(0.02, exact // 4)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
