@@ -13,7 +13,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from hwgen.baselines.arithsgen import baseline_rows  # noqa: E402
+from hwgen.baselines.arithsgen import baseline_rows
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import exhaustive16  # noqa: E402
+import exhaustive16
 
 DEFAULT = ["drum:width=16", "ilm:width=16", "mitchw_ec:width=16"]
 

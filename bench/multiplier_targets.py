@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from hwgen.error import characterise  # noqa: E402
-from hwgen.registry import get_unit  # noqa: E402
-from hwgen.synth import synthesize, unit_design  # noqa: E402
+from hwgen.error import characterise
+from hwgen.registry import get_unit
+from hwgen.synth import synthesize, unit_design
 
 SEED = 1
 SAMPLES_16 = 1_000_000

@@ -4,14 +4,19 @@ the model (Verilator, exhaustive at 8 bits for every k, seeded samples elsewhere
 
 import numpy as np
 import pytest
+from approx_bundle import bundle
+from approx_checks import (
+    assert_error_report,
+    check_verify,
+    needs_verilator,
+    plain_metrics,
+    signed_ref,
+)
 
 from hwgen.error import characterise
 from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.verify import verify
-
-from approx_bundle import bundle
-from approx_checks import assert_error_report, check_verify, needs_verilator, plain_metrics, signed_ref
 
 
 def drum_ref(a: int, b: int, k: int) -> int:
@@ -72,12 +77,12 @@ def test_model_wide_widths_against_plain_ints(width, seed):
     assert [int(v) for v in got] == [drum_ref(x, y, p["k"]) if x and y else 0 for x, y in zip(a, b)]
 
 
-def test_error_figures_pinned_against_plain_ints():
-    for params in ({"k": 6}, {"k": 4}, {"k": 3, "signedness": "sign_magnitude"}):
-        k, mode = params["k"], params.get("signedness", "unsigned")
-        want = plain_metrics(lambda x, y: signed_ref(lambda u, v: drum_ref(u, v, k), x, y, 8, mode), 8,
-                             mode != "unsigned")
-        assert_error_report(characterise(get_unit("drum"), params), want)
+@pytest.mark.parametrize("params", [{"k": 6}, {"k": 4}, {"k": 3, "signedness": "sign_magnitude"}])
+def test_error_figures_pinned_against_plain_ints(params):
+    k, mode = params["k"], params.get("signedness", "unsigned")
+    want = plain_metrics(lambda x, y: signed_ref(lambda u, v: drum_ref(u, v, k), x, y, 8, mode), 8,
+                         mode != "unsigned")
+    assert_error_report(characterise(get_unit("drum"), params), want)
 
 
 def test_bad_parameters():

@@ -7,6 +7,14 @@ import json
 
 import numpy as np
 import pytest
+from approx_bundle import bundle, chunks
+from approx_checks import (
+    assert_error_report,
+    check_verify,
+    needs_verilator,
+    plain_metrics,
+    signed_ref,
+)
 
 from hwgen.emit import elaborate, generate
 from hwgen.error import characterise
@@ -14,9 +22,6 @@ from hwgen.params import ParamError
 from hwgen.registry import get_unit
 from hwgen.units.mitchw_ec.table import correction_table
 from hwgen.verify import verify
-
-from approx_bundle import bundle, chunks
-from approx_checks import assert_error_report, check_verify, needs_verilator, plain_metrics, signed_ref
 
 UNIT = get_unit("mitchw_ec")
 
@@ -72,7 +77,7 @@ def test_table_entries_zero_the_segment_bias(w, q, correction, m):
 
 def test_table_is_in_the_manifest_and_deterministic(tmp_path):
     params = {"width": 8, "m": 8, "q": 3}
-    v, mpath = generate(UNIT, params, tmp_path)
+    _v, mpath = generate(UNIT, params, tmp_path)
     data = json.loads(mpath.read_text())
     assert data["correction_table"]["table"] == [list(r) for r in correction_table(8, 3, "segments", 8)]
     assert "bisection" in data["correction_table"]["method"]
@@ -126,13 +131,13 @@ def test_model_wide_widths_against_plain_ints(width, seed):
     assert [int(v) for v in got] == want
 
 
-def test_error_figures_pinned_against_plain_ints():
-    for params in ({}, {"correction": "constant", "w": 6}, {"m": 8, "signedness": "sign_magnitude"}):
-        p = UNIT.resolve(params)
-        table = manifest_table(params)
-        want = plain_metrics(lambda x, y: signed_ref(lambda u, v: ec_ref(u, v, p["w"], p["q"], table), x, y, 8,
-                                                     p["signedness"]), 8, p["signedness"] != "unsigned")
-        assert_error_report(characterise(UNIT, params), want)
+@pytest.mark.parametrize("params", [{}, {"correction": "constant", "w": 6}, {"m": 8, "signedness": "sign_magnitude"}])
+def test_error_figures_pinned_against_plain_ints(params):
+    p = UNIT.resolve(params)
+    table = manifest_table(params)
+    want = plain_metrics(lambda x, y: signed_ref(lambda u, v: ec_ref(u, v, p["w"], p["q"], table), x, y, 8,
+                                                 p["signedness"]), 8, p["signedness"] != "unsigned")
+    assert_error_report(characterise(UNIT, params), want)
 
 
 def test_bad_parameters():

@@ -21,7 +21,7 @@ from amaranth.lib.wiring import In, Out
 from .accumulate import accumulate
 from .pipeline import delay
 
-__all__ = ["SIGNEDNESS", "MagnitudeMultiplier", "MagnitudeMAC", "check_int"]
+__all__ = ["SIGNEDNESS", "MagnitudeMAC", "MagnitudeMultiplier", "check_int"]
 
 SIGNEDNESS = ("unsigned", "sign_magnitude")
 

@@ -8,13 +8,13 @@ Golden-model code only (never imported by gateware). Each family model supplies
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from .intops import as_ints
 
-__all__ = ["SIGNEDNESS", "leading_one_index", "signed_products", "port_product"]
+__all__ = ["SIGNEDNESS", "leading_one_index", "port_product", "signed_products"]
 
 SIGNEDNESS = ("unsigned", "sign_magnitude")
 

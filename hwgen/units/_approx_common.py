@@ -7,19 +7,37 @@ only removes repetition between their declarations.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from ..models.intops import as_ints
 from ..params import Param, ParamError
 from ..registry import Stimulus
-from ..stimuli import corner_ints, cross, exhaustive_grid, int_bounds, mac_directed, mac_sequence, random_ints
-from .mac import ACC_WIDTH  # noqa: F401  (re-exported for the families)
-from .mul import PIPELINE  # noqa: F401
+from ..stimuli import (
+    corner_ints,
+    cross,
+    exhaustive_grid,
+    int_bounds,
+    mac_directed,
+    mac_sequence,
+    random_ints,
+)
+from .mac import ACC_WIDTH
+from .mul import PIPELINE
 
-__all__ = ["WIDTH", "SIGNEDNESS_P", "ACC_WIDTH", "PIPELINE", "is_signed", "directed_operands",
-           "mul_stimulus", "mac_stimulus", "mac_check", "register_streams"]
+__all__ = [
+    "ACC_WIDTH",
+    "PIPELINE",
+    "SIGNEDNESS_P",
+    "WIDTH",
+    "directed_operands",
+    "is_signed",
+    "mac_check",
+    "mac_stimulus",
+    "mul_stimulus",
+    "register_streams",
+]
 
 WIDTH = Param("width", "int", 8, "operand width N in bits (product: 2N bits)", min=2, max=32, abbr="w")
 SIGNEDNESS_P = Param("signedness", "choice", "unsigned",

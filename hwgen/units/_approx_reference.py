@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..prove.reference._common import accumulator, output_delay
 
-__all__ = ["magnitudes", "leading_one", "finish", "finish_mac"]
+__all__ = ["finish", "finish_mac", "leading_one", "magnitudes"]
 
 
 def magnitudes(p) -> list[str]:
@@ -40,8 +40,8 @@ def finish(p, magnitude: str) -> str:
     else:
         hi, lo = (1 << (2 * n - 1)) - 1, 1 << (2 * n - 1)
         lines += [f"  wire signed [{w - 1}:0] hi_p = {hi};", f"  wire signed [{w - 1}:0] lo_p = -{lo};",
-                  f"  wire [{2 * n - 1}:0] prod = (true_p > hi_p) ? hi_p[{2 * n - 1}:0] : "
-                  f"(true_p < lo_p) ? lo_p[{2 * n - 1}:0] : true_p[{2 * n - 1}:0];"]
+                  (f"  wire [{2 * n - 1}:0] prod = (true_p > hi_p) ? hi_p[{2 * n - 1}:0] : "
+                  f"(true_p < lo_p) ? lo_p[{2 * n - 1}:0] : true_p[{2 * n - 1}:0];")]
     lines.append(output_delay("p", "prod", 2 * n, p["pipeline"]))
     return "\n".join(lines)
 
@@ -51,6 +51,6 @@ def finish_mac(p, magnitude: str) -> str:
     n, acc = p["width"], p["acc_width"]
     w = 2 * n + 2
     term = f"true_p[{acc - 1}:0]" if acc <= w else f"{{{{{acc - w}{{true_p[{w - 1}]}}}}, true_p}}"
-    return "\n".join([f"  wire signed [{w - 1}:0] true_p = neg ? -$signed({{1'b0, {magnitude}}}) : "
-                      f"$signed({{1'b0, {magnitude}}});",
+    return "\n".join([(f"  wire signed [{w - 1}:0] true_p = neg ? -$signed({{1'b0, {magnitude}}}) : "
+                      f"$signed({{1'b0, {magnitude}}});"),
                       accumulator(term, acc, p["pipeline"])])

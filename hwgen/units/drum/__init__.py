@@ -7,8 +7,8 @@ Verilog for `hwgen prove`), streams.py (energy-proxy operand streams).
 
 from ...params import Param
 from ...registry import Unit, register
-from ..mitchw import ERROR
 from .._approx_common import ACC_WIDTH, PIPELINE, SIGNEDNESS_P, WIDTH, mac_check
+from ..mitchw import ERROR
 from . import streams  # noqa: F401  (registers the energy streams)
 from .model import drum_mac_model, drum_model
 from .stimuli import MAC_STIMULUS, STIMULUS

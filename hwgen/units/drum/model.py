@@ -13,7 +13,7 @@ import numpy as np
 from ...models.approx_common import leading_one_index, port_product, signed_products
 from ...models.mitchw import accumulate
 
-__all__ = ["drum_magnitude", "drum_model", "drum_mac_model"]
+__all__ = ["drum_mac_model", "drum_magnitude", "drum_model"]
 
 
 def drum_magnitude(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:

@@ -4,8 +4,8 @@ Per operand: k(x) by a loop over the bits; seg = x, s = 0 if k(x) < k, else s = 
 seg = (x >> s) | 1. P = (seg_a * seg_b) << (s_a + s_b), the segment product by shift and add (no ``*``).
 """
 
-from .._approx_reference import finish, finish_mac, leading_one, magnitudes
 from ...prove.reference._common import shift_add_product
+from .._approx_reference import finish, finish_mac, leading_one, magnitudes
 
 #: Configurations that prove in seconds (tests use them).
 QUICK = ({"width": 5, "k": 3, "signedness": "unsigned", "pipeline": 0},

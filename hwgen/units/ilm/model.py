@@ -13,7 +13,7 @@ import numpy as np
 from ...models.approx_common import leading_one_index, port_product, signed_products
 from ...models.mitchw import accumulate
 
-__all__ = ["truncate", "ilm_magnitude", "ilm_model", "ilm_mac_model"]
+__all__ = ["ilm_mac_model", "ilm_magnitude", "ilm_model", "truncate"]
 
 
 def truncate(x: np.ndarray, w: int) -> np.ndarray:

@@ -27,8 +27,8 @@ def _magnitude(p) -> list[str]:
     for x in "ab":
         lines += ["  " + s for s in leading_one(f"k_{x}", f"x_{x}", n, "i")]
         lines += [f"        r_{x} = x_{x} - ({n}'d1 << k_{x});"]
-    lines += [f"        mag = mag + ({2 * n + 1}'d1 << (k_a + k_b)) + ({{{n + 1}'d0, r_a}} << k_b)"
-              f" + ({{{n + 1}'d0, r_b}} << k_a);",
+    lines += [(f"        mag = mag + ({2 * n + 1}'d1 << (k_a + k_b)) + ({{{n + 1}'d0, r_a}} << k_b)"
+              f" + ({{{n + 1}'d0, r_b}} << k_a);"),
               "        x_a = r_a;", "        x_b = r_b;",
               "      end else begin", f"        x_a = {n}'d0;", f"        x_b = {n}'d0;", "      end",
               "    end", "  end"]

@@ -11,12 +11,12 @@ Files: model.py, gateware.py, table.py, stimuli.py, reference.py, streams.py.
 
 from ...params import Param, ParamError
 from ...registry import Unit, register
-from ..mitchw import ERROR
 from .._approx_common import ACC_WIDTH, PIPELINE, SIGNEDNESS_P, WIDTH, mac_check
+from ..mitchw import ERROR
 from . import streams  # noqa: F401  (registers the energy streams)
 from .model import mitchw_ec_mac_model, mitchw_ec_model
 from .stimuli import MAC_STIMULUS, STIMULUS
-from .table import GRID, BISECTIONS, table_for
+from .table import BISECTIONS, GRID, table_for
 
 __all__ = ["MITCHW_EC", "MITCHW_EC_MAC"]
 

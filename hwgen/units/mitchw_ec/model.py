@@ -9,7 +9,7 @@ P = floor((2^Q + f) 2^(c - Q)). A zero operand gives 0. Pure numpy, independent 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from ...models.approx_common import leading_one_index, port_product, signed_prod
 from ...models.mitchw import accumulate
 from .table import segment_bits, table_for
 
-__all__ = ["mitchw_ec_magnitude", "mitchw_ec_model", "mitchw_ec_mac_model"]
+__all__ = ["mitchw_ec_mac_model", "mitchw_ec_magnitude", "mitchw_ec_model"]
 
 
 def mitchw_ec_magnitude(x: np.ndarray, y: np.ndarray, w: int, q: int, seg_bits: int,

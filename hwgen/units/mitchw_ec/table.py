@@ -15,11 +15,11 @@ bisection on [0, 1) (64 halvings, float64), and C = round(c* 2^Q) (halves up), o
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
-__all__ = ["GRID", "BISECTIONS", "segment_bits", "correction_table", "table_for"]
+__all__ = ["BISECTIONS", "GRID", "correction_table", "segment_bits", "table_for"]
 
 GRID = 128
 BISECTIONS = 64
@@ -30,7 +30,7 @@ def segment_bits(correction: str, m: int) -> int:
     return 0 if correction == "constant" else m.bit_length() - 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def correction_table(w: int, q: int, correction: str, m: int) -> tuple[tuple[int, ...], ...]:
     """The (segments x segments) table of non-negative integer corrections, row = operand a's segment."""
     K, Q = w - 1, w - 1 + q
