@@ -105,6 +105,8 @@ def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
         "verilog": f"{module}.v",
         "hwgen_version": __version__,
     }
+    if unit.manifest_extra is not None:
+        manifest.update(unit.manifest_extra(params))
     return Generated(unit, dict(params), module, _header(unit, params, module, latency) + text, manifest,
                      component)
 

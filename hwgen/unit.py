@@ -90,6 +90,8 @@ class Unit:
     reference: FormalReference | None = None
     #: Output pixels (or results) one instance produces: per-output figures divide by it.
     outputs_per_instance: Callable[[Mapping[str, Any]], int] = _one
+    #: Extra manifest fields (data the design was built from, e.g. a correction table), or None.
+    manifest_extra: Callable[[Mapping[str, Any]], dict] | None = None
 
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Validate ``given`` (CLI strings or Python values) and fill in defaults."""

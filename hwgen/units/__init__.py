@@ -6,9 +6,10 @@ A family folder has the declaration (its ``__init__``: the :class:`~hwgen.unit.U
 ``hwgen prove``. Adding a family means adding its folder and one line below (docs/architecture.md).
 """
 
-from hwgen.units import bf16, intmul, mitchw, requant, shiftmul, winograd
+from hwgen.units import bf16, drum, ilm, intmul, mitchw, mitchw_ec, requant, shiftmul, winograd
 
 __all__ = ["UNITS"]
 
 #: Every declared unit, in family order (the registry sorts them by name).
-UNITS = (*intmul.UNITS, *mitchw.UNITS, *requant.UNITS, *shiftmul.UNITS, *winograd.UNITS, *bf16.UNITS)
+UNITS = (*intmul.UNITS, *mitchw.UNITS, *requant.UNITS, *shiftmul.UNITS, *winograd.UNITS, *bf16.UNITS,
+         *drum.UNITS, *ilm.UNITS, *mitchw_ec.UNITS)
