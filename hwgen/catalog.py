@@ -114,3 +114,39 @@ def catalog(width: int = 8) -> list[Entry]:
               {"d_width": 8, "tile": 2, "matrices": "balanced"}),
     ]
     return rows
+
+
+# -- the Pareto report (hwgen pareto): every multiplier family over its own parameters --------------------
+
+def pareto_grid(width: int = 8) -> list[tuple[str, str, dict]]:
+    """``(design label, unit, params)`` of every unsigned ``width``-bit multiplier configuration that
+    ``hwgen pareto`` puts on the cost-vs-error plane (units not registered are left out by the caller)."""
+    n = width
+    ks = range(3, min(n, 10) + 1)
+    rows: list[tuple[str, str, dict]] = [(f"mul {n}-bit (exact)", "mul", {"width": n})]
+    for w in range(3, min(n, 8) + 1):
+        rows.append((f"mitchw w{w}", "mitchw", _mitch(n, w)))
+        if w < n:
+            rows.append((f"mitchw w{w} unbiased", "mitchw", _mitch(n, w, unbiased=True)))
+    rows += [(f"drum k{k}", "drum", {"width": n, "k": k}) for k in ks if k < n]
+    for it in (1, 2, 3, 4):
+        rows.append((f"ilm n{it}", "ilm", {"width": n, "iterations": it}))
+        for w in (4, 6, 8):
+            if w < n:
+                rows.append((f"ilm n{it} w{w}", "ilm", {"width": n, "iterations": it, "w": w}))
+    for w in sorted({min(n, 6), min(n, 8)}):
+        for q in (1, 2, 3):
+            rows.append((f"mitchw_ec w{w} q{q} constant", "mitchw_ec",
+                         {"width": n, "w": w, "q": q, "correction": "constant"}))
+            for m in (2, 4, 8):
+                if (m.bit_length() - 1) <= w - 1:
+                    rows.append((f"mitchw_ec w{w} q{q} m{m}", "mitchw_ec",
+                                 {"width": n, "w": w, "q": q, "correction": "segments", "m": m}))
+    return rows
+
+
+#: Units of the Pareto grid that are exact by construction (no error spec: their metrics are zero).
+PARETO_EXACT = ("mul",)
+
+#: MRE bands (fractions) the Pareto report checks for hwgen designs on the front.
+PARETO_BANDS = ((0.005, 0.01), (0.01, 0.02), (0.02, 0.04), (0.04, 0.10))

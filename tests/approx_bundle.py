@@ -81,7 +81,8 @@ def bundle(unit_name: str, name: str, width: int, configs: list[dict]) -> Unit:
 
     return Unit(name=name, summary=f"{len(params)} {unit_name} configurations of width {width}", params=(),
                 build=build, model=model, latency=lambda p: 0,
-                stimulus=Stimulus(directed, random, exhaustive), sweep=())
+                stimulus=Stimulus(directed, random, exhaustive), sweep=(),
+                is_signed=lambda p: False)  # raw operand bits; each configuration reads them its own way
 
 
 def chunks(configs: list[dict], size: int = MAX_PER_BUILD) -> list[list[dict]]:

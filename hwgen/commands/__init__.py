@@ -10,6 +10,7 @@ from hwgen.commands import (
     fmax,
     generate,
     list_units,
+    pareto,
     prove,
     quantize,
     sweep,
@@ -17,4 +18,5 @@ from hwgen.commands import (
     verify,
 )
 
-COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, compare, sweep, accuracy, prove, export, fmax, export_lut)
+COMMANDS = (list_units, generate, verify, error, demo, quantize, synth, compare, sweep, accuracy, prove, export, fmax,
+            export_lut, pareto)

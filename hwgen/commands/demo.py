@@ -18,8 +18,10 @@ from hwgen.accuracy.variants import QUICK, catalogue
 from hwgen.atomic import atomic_write_text
 from hwgen.commands.compare import compare_and_print
 from hwgen.commands.list_units import markdown_table
+from hwgen.commands.pareto import pareto_and_print
 from hwgen.emit import elaborate, write_generated
 from hwgen.evaluation import Options
+from hwgen.evaluation.pareto import ParetoOptions
 from hwgen.registry import all_units
 from hwgen.verify import VerifyOptions, verify_design
 
@@ -37,6 +39,7 @@ def add_arguments(p):
     p.add_argument("--units", nargs="*", default=None, help="only these units")
     p.add_argument("--skip-compare", action="store_true", help="skip synthesis and the comparison report")
     p.add_argument("--skip-accuracy", action="store_true", help="skip the accuracy study")
+    p.add_argument("--skip-pareto", action="store_true", help="skip the 8-bit Pareto front of the multipliers")
 
 
 def _verify_rows(args) -> list[dict]:
@@ -103,6 +106,10 @@ def run(args):
     if not args.skip_accuracy:
         print("\n[3] network-level accuracy study (short version)", flush=True)
         _accuracy(reports)
+    if not args.skip_pareto:
+        print(f"\n[4] the 8-bit multipliers' Pareto front (cells vs MRE) into {reports / 'pareto'}/", flush=True)
+        status |= pareto_and_print(ParetoOptions(width=8, folders=args.settings), out=reports / "pareto",
+                                   command="hwgen pareto --width 8")
     print(f"\ndemo finished in {time.perf_counter() - t0:.0f} s; "
           f"{'all checks passed' if status == 0 else 'SOME CHECKS FAILED'}")
     return status

@@ -18,6 +18,7 @@ from hwgen import __version__
 from hwgen.emit import elaborate
 from hwgen.evaluation.pipeline import EvalSettings, evaluate
 from hwgen.registry import get_unit
+from hwgen.report.real import STA_KEYS
 from hwgen.synth.cache import CacheEntry, content_key
 from hwgen.synth.yosys import yosys_version
 
@@ -71,6 +72,7 @@ def run_config(task: SweepTask) -> dict:
     for target, d in ev.synth.items():
         if target == "generic":
             row.update({k: d[k] for k in ("area_ge", "transistors", "depth", "dff", "num_cells")})
+            row.update({k: d[k] for k in ("area_um2",) if k in d})
         else:
             row.update({f"{target}_{k}": d[k] for k in ("lut", "carry", "dsp", "dff")})
     if ev.synth:
@@ -78,6 +80,8 @@ def run_config(task: SweepTask) -> dict:
     if ev.energy is not None:
         row.update({k: ev.energy[k] for k in ("energy_proxy", "energy_unit", "toggles_per_op", "stream",
                                               "post_synthesis_checked")})
+    if ev.sta is not None:
+        row.update({k: ev.sta[k] for k in STA_KEYS if k in ev.sta})
     if ev.error is not None:
         row.update(ev.error)
     row["seconds"] = round(time.perf_counter() - t0, 2)

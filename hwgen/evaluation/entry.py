@@ -193,6 +193,7 @@ def evaluate_extra(task: tuple[str, str, Options]) -> dict:
     vec = {na: pair["a"] >> max(0, wb - wa), nb: pair["b"] >> max(0, wa - wb)}
     row.update(energy_from_run(simulate_stream(nl, ports, vec, StreamSpec(label=design.label))).to_json())
     row["stream"] = f"cnn unsigned integer operands, seed {opts.seed}; not checked (no golden model)"
+    row.update(baseline_sta_fields(design, result, opts, ports, vec, None))
     if wa + wb <= 16:
         a, b = np.divmod(np.arange(1 << (wa + wb), dtype=np.int64), 1 << wb)
         how = "exhaustive"

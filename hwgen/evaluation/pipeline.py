@@ -9,10 +9,12 @@ settings are plain, picklable data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hwgen.emit import Generated
 from hwgen.energy.measure import EnergyOptions, liberty_energy, unit_energy
+from hwgen.energy.sta_power import sta_figures
 from hwgen.metrics import EXHAUSTIVE_ERROR_LIMIT, characterise
 from hwgen.registry import get_unit
 from hwgen.settings import Settings
@@ -21,8 +23,9 @@ from hwgen.verify import VerifyOptions, VerifyResult, verify_design
 
 __all__ = ["EvalSettings", "Evaluation", "evaluate", "error_fields", "STEPS", "METRICS"]
 
-#: What an evaluation can do, in the order it does it.
-STEPS = ("verify", "synth", "energy", "error")
+#: What an evaluation can do, in the order it does it ("sta": OpenSTA delay, power and energy per
+#: operation on the Liberty file, which must be given).
+STEPS = ("verify", "synth", "energy", "sta", "error")
 METRICS = ("mre", "bias", "wcre", "mae", "wce", "mse", "ep")
 #: Vectors for sampled error metrics (spaces above 2^24 vectors); exhaustive below.
 ERROR_SAMPLES = 200_000
@@ -57,6 +60,7 @@ class Evaluation:
     generic: Any = None  # hwgen.synth.SynthResult of the generic target
     energy: dict | None = None
     liberty_energy: dict | None = None
+    sta: dict | None = None
     error: dict | None = None
 
 
@@ -75,7 +79,7 @@ def evaluate(gen: Generated, settings: EvalSettings = EvalSettings()) -> Evaluat
         if not r.ok:
             raise VerificationFailed(f"verify: {r.mismatches} mismatches in {r.vectors} vectors "
                                      f"(first: {r.examples[:1]})" if r.vectors else "verify: no vectors checked")
-    if "synth" in steps or "energy" in steps:
+    if "synth" in steps or "energy" in steps or "sta" in steps:
         design = unit_design(gen)
         for target in settings.targets:
             result = synthesize(design, target, dsp=settings.dsp,
@@ -88,6 +92,10 @@ def evaluate(gen: Generated, settings: EvalSettings = EvalSettings()) -> Evaluat
         ev.energy = unit_energy(gen, ev.generic, settings.energy)
         if settings.liberty:
             ev.liberty_energy = liberty_energy(gen, ev.generic, settings.liberty, settings.energy)
+    if "sta" in steps:
+        if not settings.liberty:
+            raise ValueError("the sta step needs a Liberty file (EvalSettings.liberty)")
+        ev.sta = sta_figures(gen, ev.generic, Path(settings.liberty), settings.energy)
     if "error" in steps and gen.unit.error is not None:
         ev.error = error_fields(gen.unit.name, gen.params)
     return ev
