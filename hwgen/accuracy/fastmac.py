@@ -1,0 +1,86 @@
+"""Fast bit-exact layer accumulation: per-layer product tables gathered row-wise, and BLAS for exact units.
+
+A layer's weights are fixed, so for narrow activations (codes 0..V-1, V <= 256) every product the layer
+can ever form is known in advance: ``table[k, a, o] = sign[o, k] * product(a, ops[o, k])``, built from
+the unit's golden model (through :class:`.products.UnitProduct`, the memoised model). The accumulation
+``acc[m, o] = sum_k table[k, a[m, k], o]`` is then K gathers of contiguous rows of O products and K
+vector additions, instead of M*K*O scattered lookups; about 6x the throughput of
+:func:`.products.int_matmul` (bench/accuracy_speed.py measures both).
+
+When the table equals the exact products ``a * values`` on every entry (asked of the model itself: int8,
+linear codes, exact shifts), the layer is an exact integer matrix product, computed in float64 BLAS
+(exact: every partial sum stays below 2**53, checked).
+
+Product statistics (:class:`.products.ProductStats`) come from how often each (k, a) occurs, times the
+table's relative errors, with no second pass over the products.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .products import ProductStats
+
+__all__ = ["LayerMAC", "TABLE_MAX_ACT"]
+
+#: Widest activation code range tabulated per layer (8-bit codes).
+TABLE_MAX_ACT = 256
+#: Rows per gather block (bounds the temporaries; large enough to hide the per-call overhead).
+BLOCK = 1 << 15
+
+
+class LayerMAC:
+    """``acc = sum_k sign * product(a, ops)`` for one layer's weights ``ops`` (O, K) and activation codes
+    in [0, act_levels). ``values``: the integer weights the operands stand for (exact reference)."""
+
+    def __init__(self, product, ops: np.ndarray, sign: np.ndarray | None, values: np.ndarray, act_levels: int):
+        if act_levels > TABLE_MAX_ACT:
+            raise ValueError(f"LayerMAC tabulates at most {TABLE_MAX_ACT} activation levels, not {act_levels}")
+        o, k = ops.shape
+        self.k, self.o, self.levels = k, o, act_levels
+        a = np.arange(act_levels, dtype=np.int64)
+        exact = a[None, :, None] * values.T[:, None, :].astype(np.int64)          # (K, V, O)
+        if product is None:
+            table = exact
+        else:
+            table = product(a[None, :, None], ops.T[:, None, :])                      # (K, V, O)
+            if sign is not None:
+                table = table * sign.T[:, None, :]
+        self.exact = bool(np.array_equal(table, exact))
+        bound = int(np.abs(table).max(initial=0)) * k
+        if self.exact and bound < 1 << 53:
+            self.w = values.T.astype(np.float64)          # (K, O): BLAS, exact in float64
+            self.table = None
+        else:
+            self.exact = False if bound >= 1 << 53 else self.exact
+            self.acc_dtype = np.int32 if bound < 1 << 31 else np.int64
+            self.table = np.ascontiguousarray(table.astype(self.acc_dtype))          # (K, V, O)
+        nz = exact != 0
+        re = np.zeros(table.shape, dtype=np.float64)
+        re[nz] = (table[nz] - exact[nz]) / exact[nz]
+        self._re_sum = re.sum(axis=2)                     # (K, V): sum over outputs of relative errors
+        self._re_abs = np.abs(re).sum(axis=2)
+        self._re_n = nz.sum(axis=2)                       # products with a nonzero exact value
+
+    def __call__(self, a: np.ndarray, stats: ProductStats | None = None) -> np.ndarray:
+        """Accumulators (M, O) int64 of activation codes ``a`` (M, K)."""
+        a = np.asarray(a)
+        if a.size and (a.min() < 0 or a.max() >= self.levels):
+            raise ValueError(f"Activation codes must lie in [0, {self.levels - 1}]")
+        if stats is not None:
+            counts = np.zeros((self.k, self.levels), dtype=np.int64)
+            for j in range(self.k):
+                counts[j] = np.bincount(a[:, j], minlength=self.levels)
+            stats.n += int((counts * self._re_n).sum())
+            stats.sum_re += float((counts * self._re_sum).sum())
+            stats.sum_abs_re += float((counts * self._re_abs).sum())
+        if self.table is None:
+            return np.rint(a.astype(np.float64) @ self.w).astype(np.int64)
+        out = np.empty((len(a), self.o), dtype=np.int64)
+        for s in range(0, len(a), BLOCK):
+            blk = np.ascontiguousarray(a[s:s + BLOCK].T.astype(np.intp))             # (K, B)
+            acc = np.take(self.table[0], blk[0], axis=0)
+            for j in range(1, self.k):
+                acc += np.take(self.table[j], blk[j], axis=0)
+            out[s:s + BLOCK] = acc
+        return out
