@@ -12,7 +12,7 @@ from ..params import ParamError
 from .common import print_json
 
 NAME = "accuracy"
-HELP = "network-level accuracy of each MAC type (bit-exact golden models) on the digits data set"
+HELP = "network-level accuracy of each MAC type (bit-exact golden models) on digits or Fashion-MNIST"
 
 
 def add_arguments(p):
@@ -27,6 +27,12 @@ def add_arguments(p):
     p.add_argument("--no-bn-study", action="store_true",
                    help="skip the batch-norm recomputation and per-layer scale analysis")
     p.add_argument("--list", action="store_true", help="list the variants and whether their units exist")
+    p.add_argument("--dataset", choices=("digits", "fashion-mnist"), default="digits",
+                   help="digits (scikit-learn, default) or fashion-mnist (Debian dataset-fashion-mnist)")
+    p.add_argument("--data-dir", metavar="DIR", default=None,
+                   help="fashion-mnist: folder of the four IDX files (default /usr/share/datasets/fashion-mnist)")
+    p.add_argument("--full", action="store_true",
+                   help="fashion-mnist: every variant (16-bit and bf16 ones on a stated seeded subset)")
 
 
 def _select(patterns, quick: bool):
@@ -47,6 +53,12 @@ def run(args):
     from ..accuracy.report import markdown
     from ..accuracy.study import missing_units, run_study
 
+    if args.dataset == "fashion-mnist":
+        from .accuracy_fashion import run_fashion_command
+        return run_fashion_command(args, _select)
+    if args.full or args.data_dir:
+        raise ParamError(f"{'--full' if args.full else '--data-dir'}: only with --dataset fashion-mnist "
+                         "(the digits study runs every variant by default and ships its data)")
     variants = _select(args.variants, args.quick)
     if args.list:
         for v in variants:
