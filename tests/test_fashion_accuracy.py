@@ -227,3 +227,10 @@ def test_key_set_takes_marked_catalogue_variants():
 
 def test_default_data_dir_is_the_debian_one():
     assert str(DEFAULT_DIR) == "/usr/share/datasets/fashion-mnist"
+
+
+def test_transposed_im2col_is_the_transpose(seed):
+    from hwgen.accuracy import nn
+    from hwgen.accuracy.fastmac import im2col_t
+    x = np.random.default_rng(seed).integers(0, 128, (3, 4, 6, 6)).astype(np.uint8)
+    np.testing.assert_array_equal(im2col_t(x), nn.im2col(x).reshape(-1, 36).T)

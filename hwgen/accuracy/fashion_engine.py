@@ -20,16 +20,19 @@ import numpy as np
 from . import fashion_nn as fnn
 from . import nn
 from .engine import Scheme, _Layer, requantize, shift_for
-from .fastmac import TABLE_MAX_ACT, LayerMAC
+from .fastmac import TABLE_MAX_ACT, LayerMAC, im2col_t
 from .products import ProductStats
 from .quant import Requantizer, requantizer
 
-__all__ = ["FIntNet", "calibration", "recompute_bn", "input_codes", "CALIB_IMAGES", "BATCH", "LAYERS"]
+__all__ = ["FIntNet", "calibration", "recompute_bn", "input_codes", "CALIB_IMAGES", "BATCH", "LAYERS",
+           "SCALE_IMAGES", "slope_residual"]
 
 #: Training images whose fp32 activations set the activation scales (the first ones of the split).
 CALIB_IMAGES = 10000
 #: Images per batch of the integer pass.
 BATCH = 500
+#: Test images over which the per-layer slope / residual of the accumulators is measured (the first).
+SCALE_IMAGES = 1000
 LAYERS = ("conv1", "conv2", "fc1", "fc2")
 
 _CALIB: dict[int, tuple] = {}
@@ -69,24 +72,28 @@ class _FastLayer(_Layer):
             self.mac = LayerMAC(scheme.product(), self.q.ops, self.sign, self.q.values, levels)
         self.exact_mac = None
 
-    def acc(self, a2d, stats: ProductStats | None = None, exact: bool = False):
-        if exact:
-            if self.exact_mac is None:
-                self.exact_mac = LayerMAC(None, self.q.values, None, self.q.values, 1 << self.scheme.act_bits) \
-                    if (1 << self.scheme.act_bits) <= TABLE_MAX_ACT else False
-            if self.exact_mac:
-                return self.exact_mac(a2d)
-            return super().acc(a2d, exact=True)
+    def acc(self, a2d, stats: ProductStats | None = None, exact: bool = False, transposed: bool = False):
+        """Accumulators (M, O) of codes ``a2d`` (M, K), or (K, M) when ``transposed`` (narrow codes only)."""
         if self.mac is not None:
-            return self.mac(a2d, stats)
-        return super().acc(a2d, stats)
+            if not exact:
+                return self.mac(a2d, stats, transposed)
+            if self.exact_mac is None:
+                self.exact_mac = LayerMAC(None, self.q.values, None, self.q.values, 1 << self.scheme.act_bits)
+            return self.exact_mac(a2d, transposed=transposed)
+        a2d = a2d.T if transposed else a2d
+        return super().acc(a2d, exact=True) if exact else super().acc(a2d, stats)
+
+
+def _codes(x: np.ndarray, act_bits: int) -> np.ndarray:
+    """Activation codes in the narrowest unsigned type that holds them (fewer bytes to move)."""
+    return x.astype(np.uint8 if act_bits <= 8 else np.uint16 if act_bits <= 16 else np.int64)
 
 
 def _conv_acc(layer: _FastLayer, x: np.ndarray, out_ch: int, **kw) -> np.ndarray:
     """3x3 pad-1 convolution accumulators (N, O, H, W) of codes x (N, C, H, W)."""
     n, c, h, w = x.shape
-    cols = nn.im2col(x).reshape(-1, 9 * c)
-    return layer.acc(cols, **kw).reshape(n, h, w, out_ch).transpose(0, 3, 1, 2)
+    cols = im2col_t(_codes(x, layer.scheme.act_bits))
+    return layer.acc(cols, transposed=True, **kw).reshape(n, h, w, out_ch).transpose(0, 3, 1, 2)
 
 
 class FIntNet:
@@ -135,15 +142,19 @@ class FIntNet:
             ex = (_conv_acc(self.l1, x, fnn.C1, exact=True), _conv_acc(self.l2, h1, fnn.C2, exact=True),
                   self.l3.acc(h2, exact=True), self.l4.acc(h3, exact=True))
             for k, e, a in zip(LAYERS, ex, (acc1, acc2, acc3, acc4)):
+                if e.ndim == 4:  # back to the contiguous (N, H, W, O) layout: ravel without a copy
+                    e, a = e.transpose(0, 2, 3, 1), a.transpose(0, 2, 3, 1)
                 e, a = e.astype(np.float64).ravel(), a.astype(np.float64).ravel()
                 t = scale.setdefault(k, np.zeros(3))
                 t += (a @ e, e @ e, a @ a)
         return acc4 + self.l4.bias
 
-    def logits(self, pixels: np.ndarray, stats: bool = False, scale: dict | None = None) -> np.ndarray:
+    def logits(self, pixels: np.ndarray, stats: bool = False, scale: dict | None = None,
+               scale_images: int = SCALE_IMAGES) -> np.ndarray:
         """Integer logits (N, 10), each worth ``self.l4.s_acc``. ``stats``: product error statistics;
-        ``scale``: receives per layer the sums (a.e, e.e, a.a) of approximate and exact accumulators."""
-        return np.concatenate([self._batch(pixels[s:s + BATCH], stats, scale)
+        ``scale``: receives per layer the sums (a.e, e.e, a.a) of approximate and exact accumulators,
+        over the first ``scale_images`` images (whole batches)."""
+        return np.concatenate([self._batch(pixels[s:s + BATCH], stats, scale if s < scale_images else None)
                                for s in range(0, len(pixels), BATCH)])
 
     def logits_float(self, pixels, **kw) -> np.ndarray:

@@ -119,7 +119,7 @@ def _noretrain_net(net: fnn.FNet, preset: str, stats_pixels: np.ndarray | None) 
 
 
 def _cnn(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
-    from .fashion_engine import FIntNet, recompute_bn, slope_residual
+    from .fashion_engine import SCALE_IMAGES, FIntNet, recompute_bn, slope_residual
     d = _data()
     net = _net("cnn")
     scheme = v.scheme()
@@ -136,6 +136,7 @@ def _cnn(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
         out["layer_product_bias"] = {k: round(s.bias, 5) for k, s in inet.stats.items() if s.n}
     if want_scale:
         out["layer_scale"] = {k: slope_residual(t) for k, t in scale.items()}
+        out["layer_scale_images"] = f"first {min(SCALE_IMAGES, len(x))} images of the row's set"
         if v.info.get("operand_width") == 8:
             bn_n = BN_IMAGES_QUICK if quick else BN_IMAGES
             new = recompute_bn(net, scheme, d.x_train[:bn_n], d.x_train)
@@ -229,9 +230,11 @@ def run_fashion(names: list[str], mode: str = "default", jobs: int | None = None
     _data()  # load (or fail) before forking, so workers share the arrays
     cat = catalogue()
     order = [v for v in cat if v.name in set(names)]
-    for kind in {v.model for v in order} | {"cnn"}:
-        if _has_weights(kind):
+    from .fashion_engine import calibration
+    for kind in sorted({v.model for v in order} | {"cnn"}):
+        if _has_weights(kind):  # fp32 references and activation scales once, before the workers fork
             _fp32(kind)
+            calibration(_net(kind), _data().x_train)
     jobs = jobs or min(2, os.cpu_count() or 1)
     tasks = [(v.name, mode, bn_study) for v in sorted(order, key=lambda v: _cost(v, mode), reverse=True)]
     if jobs <= 1 or len(tasks) <= 1:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .products import ProductStats
 
-__all__ = ["LayerMAC", "TABLE_MAX_ACT"]
+__all__ = ["LayerMAC", "TABLE_MAX_ACT", "im2col_t"]
 
 #: Widest activation code range tabulated per layer (8-bit codes).
 TABLE_MAX_ACT = 256
@@ -38,21 +38,22 @@ class LayerMAC:
             raise ValueError(f"LayerMAC tabulates at most {TABLE_MAX_ACT} activation levels, not {act_levels}")
         o, k = ops.shape
         self.k, self.o, self.levels = k, o, act_levels
+        self.table = None
+        self.w = values.T.astype(np.float64)                 # (K, O): the BLAS path
+        self._re_n = None
+        if product is None:                                  # the exact reference itself
+            self.exact = True
+            if int(np.abs(values).max(initial=0)) * (act_levels - 1) * k >= 1 << 53:
+                raise ValueError("exact accumulation would exceed float64's integers")
+            return
         a = np.arange(act_levels, dtype=np.int64)
         exact = a[None, :, None] * values.T[:, None, :].astype(np.int64)          # (K, V, O)
-        if product is None:
-            table = exact
-        else:
-            table = product(a[None, :, None], ops.T[:, None, :])                      # (K, V, O)
-            if sign is not None:
-                table = table * sign.T[:, None, :]
-        self.exact = bool(np.array_equal(table, exact))
+        table = product(a[None, :, None], ops.T[:, None, :])                      # (K, V, O)
+        if sign is not None:
+            table = table * sign.T[:, None, :]
         bound = int(np.abs(table).max(initial=0)) * k
-        if self.exact and bound < 1 << 53:
-            self.w = values.T.astype(np.float64)          # (K, O): BLAS, exact in float64
-            self.table = None
-        else:
-            self.exact = False if bound >= 1 << 53 else self.exact
+        self.exact = bool(np.array_equal(table, exact)) and bound < 1 << 53
+        if not self.exact:
             self.acc_dtype = np.int32 if bound < 1 << 31 else np.int64
             self.table = np.ascontiguousarray(table.astype(self.acc_dtype))          # (K, V, O)
         nz = exact != 0
@@ -62,25 +63,40 @@ class LayerMAC:
         self._re_abs = np.abs(re).sum(axis=2)
         self._re_n = nz.sum(axis=2)                       # products with a nonzero exact value
 
-    def __call__(self, a: np.ndarray, stats: ProductStats | None = None) -> np.ndarray:
-        """Accumulators (M, O) int64 of activation codes ``a`` (M, K)."""
-        a = np.asarray(a)
-        if a.size and (a.min() < 0 or a.max() >= self.levels):
+    def __call__(self, a: np.ndarray, stats: ProductStats | None = None, transposed: bool = False) -> np.ndarray:
+        """Accumulators (M, O) int64 of activation codes ``a`` (M, K), or (K, M) when ``transposed``
+        (the layout the gathers want; see :func:`im2col_t`)."""
+        at = a if transposed else np.ascontiguousarray(np.asarray(a).T)
+        if at.size and (at.min() < 0 or at.max() >= self.levels):
             raise ValueError(f"Activation codes must lie in [0, {self.levels - 1}]")
-        if stats is not None:
+        if stats is not None and self._re_n is not None:
             counts = np.zeros((self.k, self.levels), dtype=np.int64)
             for j in range(self.k):
-                counts[j] = np.bincount(a[:, j], minlength=self.levels)
+                counts[j] = np.bincount(at[j], minlength=self.levels)
             stats.n += int((counts * self._re_n).sum())
             stats.sum_re += float((counts * self._re_sum).sum())
             stats.sum_abs_re += float((counts * self._re_abs).sum())
+        m = at.shape[1]
         if self.table is None:
-            return np.rint(a.astype(np.float64) @ self.w).astype(np.int64)
-        out = np.empty((len(a), self.o), dtype=np.int64)
-        for s in range(0, len(a), BLOCK):
-            blk = np.ascontiguousarray(a[s:s + BLOCK].T.astype(np.intp))             # (K, B)
+            return np.rint(at.T.astype(np.float64) @ self.w).astype(np.int64)
+        out = np.empty((m, self.o), dtype=np.int64)
+        for s in range(0, m, BLOCK):
+            blk = at[:, s:s + BLOCK]
             acc = np.take(self.table[0], blk[0], axis=0)
             for j in range(1, self.k):
                 acc += np.take(self.table[j], blk[j], axis=0)
             out[s:s + BLOCK] = acc
         return out
+
+
+def im2col_t(x: np.ndarray) -> np.ndarray:
+    """(N, C, H, W) -> (C*9, N*H*W): the windows of a 3x3 stride-1 pad-1 convolution, rows ordered
+    (channel, ky, kx) like ``w.reshape(out, -1)``, columns (n, y, x); the transpose of
+    :func:`.nn.im2col`, in the input's (narrow) dtype."""
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))).transpose(1, 0, 2, 3)       # (C, N, H+2, W+2)
+    out = np.empty((c, 3, 3, n, h, w), dtype=x.dtype)
+    for ky in range(3):
+        for kx in range(3):
+            out[:, ky, kx] = xp[:, :, ky:ky + h, kx:kx + w]
+    return out.reshape(c * 9, n * h * w)
