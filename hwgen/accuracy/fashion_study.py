@@ -58,14 +58,16 @@ def _slow(v: Variant) -> bool:
     return v.family == "bf16" or (v.family == "mitchw" and v.info.get("operand_width", 8) > 8)
 
 
-def images_for(v: Variant, mode: str) -> tuple[np.ndarray, str]:
-    """Test-image indices of variant ``v`` in run ``mode`` (default | quick | full) and their description."""
+def images_for(v: Variant, mode: str, n_test: int = 10000) -> tuple[np.ndarray, str]:
+    """Test-image indices of variant ``v`` in run ``mode`` (default | quick | full) out of ``n_test``,
+    and their description."""
     if mode == "quick":
-        return np.arange(QUICK_IMAGES), f"first {QUICK_IMAGES} test images"
-    if mode == "full" and _slow(v):
-        idx = np.sort(np.random.default_rng(SUBSET_SEED).choice(10000, SUBSET_IMAGES, replace=False))
+        n = min(QUICK_IMAGES, n_test)
+        return np.arange(n), f"first {n} test images"
+    if mode == "full" and _slow(v) and n_test > SUBSET_IMAGES:
+        idx = np.sort(np.random.default_rng(SUBSET_SEED).choice(n_test, SUBSET_IMAGES, replace=False))
         return idx, f"{SUBSET_IMAGES} test images drawn with seed {SUBSET_SEED}"
-    return np.arange(10000), "all 10000 test images"
+    return np.arange(n_test), f"all {n_test} test images"
 
 
 def paired_ci(correct: np.ndarray, correct_ref: np.ndarray) -> tuple[float, float]:
@@ -95,9 +97,10 @@ def _data():
 
 
 @lru_cache(maxsize=None)
-def _fp32(kind: str) -> np.ndarray:
-    """fp32 logits of model ``kind`` on every test image (computed once, shared by forked workers)."""
-    return fnn.forward(_net(kind), _data().x_test)
+def _fp32(kind: str, n: int = 10000) -> np.ndarray:
+    """fp32 logits of model ``kind`` on the first ``n`` test images (computed once, shared by forked
+    workers)."""
+    return fnn.forward(_net(kind), _data().x_test[:n])
 
 
 def _fit(ref: np.ndarray, got: np.ndarray) -> dict:
@@ -140,7 +143,8 @@ def _cnn(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
         if v.info.get("operand_width") == 8:
             bn_n = BN_IMAGES_QUICK if quick else BN_IMAGES
             new = recompute_bn(net, scheme, d.x_train[:bn_n], d.x_train)
-            out["bn_logits"] = FIntNet(new, scheme, d.x_train).logits_float(x)
+            # activation scales stay those of the fp32 calibration (as in recompute_bn itself)
+            out["bn_logits"] = FIntNet(new, scheme, d.x_train, calib=inet.calib).logits_float(x)
             out["bn_images"] = f"first {bn_n} training images"
     return out
 
@@ -154,7 +158,7 @@ def run_variant(v: Variant, mode: str = "default", bn_study: bool = True) -> dic
     """One record (see :mod:`.study` for the fields; plus ``ci95_delta``, ``image_set``)."""
     t0 = time.perf_counter()
     d = _data()
-    idx, desc = images_for(v, mode)
+    idx, desc = images_for(v, mode, len(d.x_test))
     x, y = d.x_test[idx], d.y_test[idx]
     rec = {"variant": v.name, "dataset": DATASET, "family": v.family, "model": v.model, "images": int(len(y)),
            "image_set": desc}
@@ -167,7 +171,8 @@ def run_variant(v: Variant, mode: str = "default", bn_study: bool = True) -> dic
     if not _has_weights(kind):
         rec.update(status="pending", missing_units=[], missing_weights=fnn.weights_path(kind).name)
         return rec
-    ref = _fp32(v.model if _has_weights(v.model) else kind)[idx]
+    n_ref = len(idx) if mode == "quick" else len(d.x_test)  # the images the parent computed
+    ref = _fp32(v.model if _has_weights(v.model) else kind, n_ref)[idx]
     extra = {}
     if v.family == "float":
         logits = ref
@@ -181,7 +186,7 @@ def run_variant(v: Variant, mode: str = "default", bn_study: bool = True) -> dic
                                               d.x_train).logits_float(x)
             extra["bn_images"] = f"first {bn_n} training images (fp32 statistics of the Winograd network)"
             net = _noretrain_net(net, preset, None)
-            ref = _fp32("adder")[idx]
+            ref = _fp32("adder", n_ref)[idx]
         inet = FIntAdderNet(net, v.info["conv2"], d.x_train)
         logits = inet.logits_float(x)
         extra.update(requant=f"{inet.requant_label} + unit:requant_mul (BN after the adder layer)",
@@ -210,7 +215,7 @@ def run_variant(v: Variant, mode: str = "default", bn_study: bool = True) -> dic
 
 def _cost(v: Variant, mode: str) -> float:
     """Rough relative run time, so the slow variants start first."""
-    n = len(images_for(v, mode)[0])
+    n = len(images_for(v, mode, len(_data().x_test))[0])
     per = {"bf16": 20.0, "adder": 3.0, "float": 0.1}.get(v.family, 1.0)
     if v.family == "mitchw" and v.info.get("operand_width", 8) > 8:
         per = 30.0
@@ -233,7 +238,7 @@ def run_fashion(names: list[str], mode: str = "default", jobs: int | None = None
     from .fashion_engine import calibration
     for kind in sorted({v.model for v in order} | {"cnn"}):
         if _has_weights(kind):  # fp32 references and activation scales once, before the workers fork
-            _fp32(kind)
+            _fp32(kind, min(QUICK_IMAGES, len(_data().x_test)) if mode == "quick" else len(_data().x_test))
             calibration(_net(kind), _data().x_train)
     jobs = jobs or min(2, os.cpu_count() or 1)
     tasks = [(v.name, mode, bn_study) for v in sorted(order, key=lambda v: _cost(v, mode), reverse=True)]

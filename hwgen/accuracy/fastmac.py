@@ -39,7 +39,9 @@ class LayerMAC:
         o, k = ops.shape
         self.k, self.o, self.levels = k, o, act_levels
         self.table = None
-        self.w = values.T.astype(np.float64)                 # (K, O): the BLAS path
+        # (K, O): the BLAS path, float32 when every partial sum stays below 2**24 (exact), else float64
+        small = int(np.abs(values).max(initial=0)) * (act_levels - 1) * k < 1 << 24
+        self.w = values.T.astype(np.float32 if small else np.float64)
         self._re_n = None
         if product is None:                                  # the exact reference itself
             self.exact = True
@@ -57,11 +59,14 @@ class LayerMAC:
             self.acc_dtype = np.int32 if bound < 1 << 31 else np.int64
             self.table = np.ascontiguousarray(table.astype(self.acc_dtype))          # (K, V, O)
         nz = exact != 0
+        self._re_n = nz.sum(axis=2)                       # (K, V): products with a nonzero exact value
+        if self.exact:                                    # no error to sum
+            self._re_sum = self._re_abs = np.zeros(self._re_n.shape)
+            return
         re = np.zeros(table.shape, dtype=np.float64)
         re[nz] = (table[nz] - exact[nz]) / exact[nz]
         self._re_sum = re.sum(axis=2)                     # (K, V): sum over outputs of relative errors
         self._re_abs = np.abs(re).sum(axis=2)
-        self._re_n = nz.sum(axis=2)                       # products with a nonzero exact value
 
     def __call__(self, a: np.ndarray, stats: ProductStats | None = None, transposed: bool = False) -> np.ndarray:
         """Accumulators (M, O) int64 of activation codes ``a`` (M, K), or (K, M) when ``transposed``
@@ -70,15 +75,14 @@ class LayerMAC:
         if at.size and (at.min() < 0 or at.max() >= self.levels):
             raise ValueError(f"Activation codes must lie in [0, {self.levels - 1}]")
         if stats is not None and self._re_n is not None:
-            counts = np.zeros((self.k, self.levels), dtype=np.int64)
-            for j in range(self.k):
-                counts[j] = np.bincount(at[j], minlength=self.levels)
+            flat = (at.astype(np.intp) + (np.arange(self.k, dtype=np.intp) * self.levels)[:, None]).ravel()
+            counts = np.bincount(flat, minlength=self.k * self.levels).reshape(self.k, self.levels)
             stats.n += int((counts * self._re_n).sum())
             stats.sum_re += float((counts * self._re_sum).sum())
             stats.sum_abs_re += float((counts * self._re_abs).sum())
         m = at.shape[1]
         if self.table is None:
-            return np.rint(at.T.astype(np.float64) @ self.w).astype(np.int64)
+            return np.rint(at.T.astype(self.w.dtype) @ self.w).astype(np.int64)
         out = np.empty((m, self.o), dtype=np.int64)
         for s in range(0, m, BLOCK):
             blk = at[:, s:s + BLOCK]
