@@ -3,10 +3,15 @@
 The MAC's model adds each product to the fp32 accumulator with one round-to-nearest-even, IEEE signed
 zeros, and flushes subnormal operands and results to zero (:mod:`hwgen.models.floatadd`). For normal
 finite operands whose sums stay normal (or exactly zero), that is exactly IEEE 754 binary32 addition,
-which numpy's float32 ``+`` performs (round to nearest even, no flush-to-zero mode). So each block is
-accumulated in float32 and checked: if any product or partial sum of the block is subnormal, infinite or
-NaN (where flush-to-zero and the model's special cases could differ), that block is recomputed with the
-model's own addition (:meth:`.bf16.Bf16Mac.matmul`). The products always come from the ``bf16_mul``
+which numpy's float32 ``+`` performs (round to nearest even, no flush-to-zero mode). When can a partial
+sum leave the normal range? Every product is a multiple of its own ulp; if the smallest nonzero product
+magnitude is at least 2**-103, every product is a multiple of u = 2**-126, and then so is every rounded
+partial sum (an exact sum of multiples of u either rounds to a float whose ulp is a multiple of u, or is
+itself representable), so a nonzero partial sum is at least 2**-126: normal. Overflow is excluded when
+K times the largest product stays below half of the largest float. :func:`_safe` checks both on the
+layer's product table; for a layer that fails it, every partial sum is checked, and a block in which one
+is subnormal or infinite is recomputed with the model's own addition (:meth:`.bf16.Bf16Mac.matmul`), as
+is a layer with an infinite or NaN product. The products always come from the ``bf16_mul``
 model (:meth:`.bf16.Bf16Mac.products`). tests/test_fashion_accuracy.py compares the two paths.
 """
 
@@ -21,6 +26,16 @@ __all__ = ["fast_matmul", "FastBf16Layer", "BLOCK"]
 #: Accumulators per block (bounds the temporaries).
 BLOCK = 1 << 20
 _MIN_NORMAL = np.float32(2.0 ** -126)
+
+
+def _safe(table: np.ndarray, k: int) -> bool:
+    """True when no sum of ``k`` of these products can pass through a subnormal, an infinity or a NaN
+    (see the module doc)."""
+    a = np.abs(table)
+    if not np.all(np.isfinite(a)):
+        return False
+    nz = a[a != 0]
+    return bool(nz.size == 0 or (nz.min() >= 2.0 ** -103 and float(nz.max()) * k < 2.0 ** 127))
 
 
 def _special(x: np.ndarray) -> bool:
@@ -70,24 +85,31 @@ class FastBf16Layer:
         if new.size:
             self.row[new] = np.arange(len(self.table), len(self.table) + new.size, dtype=np.int32)
             self.table = np.concatenate([self.table, _table(self.mac, new.astype(np.int64), self.ub)])
-        if _special(self.table):  # a subnormal or infinite product: the model's own addition everywhere
+        if not np.all(np.isfinite(self.table)):  # an infinite product: the model's own addition
             self._count()
             return self.mac.matmul(a, self.w)
+        checked = not _safe(self.table, k)  # tiny or huge products: check every partial sum
         ia = self.row[a]
         out = np.empty((m, o), dtype=np.int64)
         rows = max(1, BLOCK // max(1, o))
+        nub = self.table.shape[1]
+        flat = self.table.ravel()
         for s in range(0, m, rows):
             blk = np.ascontiguousarray(ia[s:s + rows].T)                                    # (K, r)
             acc = np.zeros((blk.shape[1], o), dtype=np.float32)                            # +0
+            by_rows = len(self.table) <= blk.shape[1]  # cheaper to cut the k-th table than to index flat
             ok = True
             for j in range(k):
-                acc = acc + np.take(self.table[:, self.ib[:, j]], blk[j], axis=0)
-                if _special(acc):
+                if by_rows:
+                    acc += np.take(self.table[:, self.ib[:, j]], blk[j], axis=0)
+                else:
+                    acc += np.take(flat, blk[j][:, None] * nub + self.ib[None, :, j])
+                if checked and _special(acc):
                     ok = False
                     break
             if ok:
                 out[s:s + rows] = f32_bits(acc)
-            else:
+            else:  # a subnormal or infinite partial sum: this block through the model's own addition
                 out[s:s + rows] = self.mac.matmul(a[s:s + rows], self.w)
                 self._count()
         return out
