@@ -4,8 +4,9 @@ Run sizes (each record states its ``images`` and ``image_set``):
 
 - default: the key set (:func:`key_set`) on all 10,000 test images;
 - ``quick``: the key set on the first :data:`QUICK_IMAGES` test images;
-- ``full``: every catalogue variant; those with 16-bit operands or floating point (slower models) on a
-  seeded subset of :data:`SUBSET_IMAGES` test images (seed :data:`SUBSET_SEED`), the rest on all.
+- ``full``: every catalogue variant; bf16 on a seeded subset of :data:`SUBSET_IMAGES` test images and
+  16-bit Mitch-w on :data:`SUBSET16_IMAGES` (seed :data:`SUBSET_SEED`; their models are the slow ones),
+  the rest on all.
 
 Every delta against fp32 is paired (same images, same trained model) and carries a 95 % confidence
 interval from the per-image correctness differences (normal approximation of their mean).
@@ -31,7 +32,7 @@ from .products import unit_available
 from .variants import Variant, catalogue
 
 __all__ = ["KEY", "key_set", "run_fashion", "run_variant", "images_for", "paired_ci", "QUICK_IMAGES",
-           "SUBSET_IMAGES", "SUBSET_SEED", "BN_IMAGES", "BN_IMAGES_QUICK", "DATASET"]
+           "SUBSET_IMAGES", "SUBSET16_IMAGES", "SUBSET_SEED", "BN_IMAGES", "BN_IMAGES_QUICK", "DATASET"]
 
 DATASET = "fashion-mnist"
 #: The key set, in report order. New multiplier families join it from the catalogue: any variant whose
@@ -40,6 +41,8 @@ KEY = ("fp32", "int8", "mitchw6_8_u", "mitchw6_8_oc", "mitchw6_8_sm", "mitchw6_8
        "exp4", "lin4", "adder_direct", "adder_wino_standard")
 QUICK_IMAGES = 1000
 SUBSET_IMAGES = 2000
+#: 16-bit Mitch-w (the generic model path, about 2 M MAC/s): a smaller subset, same seed.
+SUBSET16_IMAGES = 500
 SUBSET_SEED = 20261204
 BN_IMAGES = 2000
 BN_IMAGES_QUICK = 500
@@ -64,9 +67,10 @@ def images_for(v: Variant, mode: str, n_test: int = 10000) -> tuple[np.ndarray, 
     if mode == "quick":
         n = min(QUICK_IMAGES, n_test)
         return np.arange(n), f"first {n} test images"
-    if mode == "full" and _slow(v) and n_test > SUBSET_IMAGES:
-        idx = np.sort(np.random.default_rng(SUBSET_SEED).choice(n_test, SUBSET_IMAGES, replace=False))
-        return idx, f"{SUBSET_IMAGES} test images drawn with seed {SUBSET_SEED}"
+    size = SUBSET16_IMAGES if v.family == "mitchw" else SUBSET_IMAGES
+    if mode == "full" and _slow(v) and n_test > size:
+        idx = np.sort(np.random.default_rng(SUBSET_SEED).choice(n_test, size, replace=False))
+        return idx, f"{size} test images drawn with seed {SUBSET_SEED}"
     return np.arange(n_test), f"all {n_test} test images"
 
 
