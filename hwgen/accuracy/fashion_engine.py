@@ -66,19 +66,25 @@ def input_codes(pixels: np.ndarray, act_bits: int) -> tuple[np.ndarray, int]:
 
 
 class _FastLayer(_Layer):
-    """:class:`.engine._Layer` with the per-layer product table when activations are narrow."""
+    """:class:`.engine._Layer` with the per-layer product table when activations are narrow (built on
+    first use: re-estimating BN runs only the conv layers)."""
 
     def __init__(self, scheme: Scheme, w2d, bn_a, bias, s_in: float):
         super().__init__(scheme, w2d, bn_a, bias, s_in)
-        levels = 1 << scheme.act_bits
-        self.mac = None
-        if levels <= TABLE_MAX_ACT:
-            self.mac = LayerMAC(scheme.product(), self.q.ops, self.sign, self.q.values, levels)
+        self.narrow = (1 << scheme.act_bits) <= TABLE_MAX_ACT
+        self._mac = None
         self.exact_mac = None
+
+    @property
+    def mac(self) -> LayerMAC | None:
+        if self.narrow and self._mac is None:
+            self._mac = LayerMAC(self.scheme.product(), self.q.ops, self.sign, self.q.values,
+                                 1 << self.scheme.act_bits)
+        return self._mac
 
     def acc(self, a2d, stats: ProductStats | None = None, exact: bool = False, transposed: bool = False):
         """Accumulators (M, O) of codes ``a2d`` (M, K), or (K, M) when ``transposed`` (narrow codes only)."""
-        if self.mac is not None:
+        if self.narrow:
             if not exact:
                 return self.mac(a2d, stats, transposed)
             if self.exact_mac is None:

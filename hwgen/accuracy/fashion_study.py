@@ -135,7 +135,7 @@ def _cnn(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
     scale = {} if want_scale else None
     logits = inet.logits(x, stats=True, scale=scale)
     out = {"logits": logits * inet.l4.s_acc, "requant": inet.requant_label,
-           "fast_layers": [k for k, lay in inet.layers.items() if lay.mac is not None]}
+           "fast_layers": [k for k, lay in inet.layers.items() if lay.narrow]}
     n = sum(s.n for s in inet.stats.values())
     if n:
         out["product_bias"] = round(sum(s.sum_re for s in inet.stats.values()) / n, 5)

@@ -63,8 +63,8 @@ class LayerMAC:
         if self.exact:                                    # no error to sum
             self._re_sum = self._re_abs = np.zeros(self._re_n.shape)
             return
-        re = np.zeros(table.shape, dtype=np.float64)
-        re[nz] = (table[nz] - exact[nz]) / exact[nz]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            re = np.where(nz, (table - exact) / np.where(nz, exact, 1), 0.0)
         self._re_sum = re.sum(axis=2)                     # (K, V): sum over outputs of relative errors
         self._re_abs = np.abs(re).sum(axis=2)
 
