@@ -47,6 +47,12 @@ def _layers(by) -> list[str]:
                    "95 % CI of the delta, BN re-estimated (pp)"], rows) if rows else []
 
 
+def _drop_empty_rows(lines: list[str]) -> list[str]:
+    """Table rows whose cells (after the first) are all '-' say nothing: leave them out."""
+    keep = lines[:2] + [ln for ln in lines[2:] if any(c.strip() != "-" for c in ln.strip("|").split("|")[1:])]
+    return keep if len(keep) > 2 else []
+
+
 def markdown(recs: list[dict], header: str = "") -> str:
     by = {r["variant"]: r for r in recs if r.get("status") == "ok"}
     sets = sorted({r.get("image_set", "") for r in recs if r.get("status") == "ok"})
@@ -54,16 +60,19 @@ def markdown(recs: list[dict], header: str = "") -> str:
     parts = []
     if header:
         parts += [header, ""]
+    parts += ["Network: hwgen/accuracy/fashion_nn.py (conv1 8, conv2 16 channels, fc 784-64-10; ~333k MACs per "
+              "image). Activation scales: the fp32 network's largest activations over the first 10000 training "
+              "images.", ""]
     parts += ["Fashion-MNIST, all variants (image sets: " + "; ".join(sets) + "; delta, its paired 95 % "
               "confidence interval and agreement against the fp32 run of the same trained model on the same "
               "images):", "", *_main(recs)]
     for title, lines in (
             ("Mitch-w: top-1 delta vs fp32 (percentage points) by kept bits, operand width and signedness:",
-             _mitchw_grid(by)),
+             _drop_empty_rows(_mitchw_grid(by))),
             ("Per layer (8-bit operands): each cell 'product bias % / slope / residual': the mean relative "
-             "error of the layer's products on the network's own operands, then the least-squares slope of "
-             "the layer's accumulators against exact products on the same inputs and the relative rms error "
-             "left after that scale; logits against the fp32 network with the trained BN statistics kept or "
+             "error of the layer's products on the network's own operands (all of the row's images), then the "
+             "least-squares slope of the layer's accumulators against exact products on the same inputs and "
+             "the relative rms error left after that scale (the first 1000 of the row's images); logits against the fp32 network with the trained BN statistics kept or "
              "re-estimated on the approximate network (" + ("; ".join(bn) or "-") + "):", _layers(by)),
             ("Weight discretization (8-bit activations, shift requantization):", _weights(by)),
             ("AdderNets (conv2 through adder_direct / wino_adder; conv1, fc1, fc2 int8):", _adders(by)),
