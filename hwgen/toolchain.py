@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 __all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available", "use_builtin_yosys", "explicit_yosys",
-           "liberty_home", "liberty_debs"]
+           "liberty_home", "liberty_debs",
+           "one_blas_thread_per_worker", "child_environment"]
 
 SIMULATORS = ("verilator", "icarus")
 
@@ -94,3 +95,14 @@ def liberty_home() -> Path:
 def liberty_debs() -> str | None:
     """``$HWGEN_LIBERTY_DEBS``: a folder of already downloaded qflow-tech .deb files for the set-up."""
     return os.environ.get("HWGEN_LIBERTY_DEBS") or None
+
+
+def one_blas_thread_per_worker() -> None:
+    """Forked worker processes each use one BLAS/OpenMP thread, so two workers on two cores do not fight
+    (process set-up, inherited by the children; an explicit OMP_NUM_THREADS wins)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def child_environment(import_root: str) -> dict[str, str]:
+    """The environment of a Python child process that must import the hwgen found under ``import_root``."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [import_root, os.environ.get("PYTHONPATH")])))

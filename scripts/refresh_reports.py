@@ -20,6 +20,9 @@ REPORTS = {
     "reports/bf16_error.md": [PY, "scripts/bf16_tables.py", "--stdout"],
     "reports/accuracy.md": HWGEN + ["accuracy"],
     "reports/verify_speed.md": [PY, "bench/verify_speed.py"],
+    # Fashion-MNIST (needs Debian's dataset-fashion-mnist; about 5 minutes on 2 cores)
+    "reports/accuracy_fashion.md": HWGEN + ["accuracy", "--dataset", "fashion-mnist"],
+    "reports/accuracy_speed.md": [PY, "bench/accuracy_speed.py"],
 }
 
 

@@ -32,8 +32,9 @@ def _group(r) -> str:
     return r["family"]
 
 
-def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "") -> int:
-    """Write the plot; returns the number of points drawn."""
+def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "",
+         ylabel: str = "top-1 accuracy on the digits test split (%)", floor: float = FLOOR) -> int:
+    """Write the plot; returns the number of points drawn. ``floor``: lower edge of the accuracy axis."""
     import matplotlib  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # lazy: matplotlib loads only when a plot is drawn (keeps `hwgen --help` fast)
@@ -44,11 +45,11 @@ def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "")
         e = energy.get(r["variant"])
         if r.get("status") != "ok" or e is None:
             continue
-        if 100 * r["top1"] < FLOOR:
+        if 100 * r["top1"] < floor:
             below.append(f"{r['variant']} {100 * r['top1']:.1f}%")
             continue
         g = _group(r)
-        label, marker, colour = _STYLE[g]
+        label, marker, colour = _STYLE.get(g, (g, "x", "tab:gray"))
         ax.scatter(e["energy_per_mac"], 100 * r["top1"], marker=marker, color=colour, s=36,
                    label=None if g in seen else label, alpha=0.85, zorder=3)
         seen.add(g)
@@ -61,10 +62,10 @@ def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "")
         ax.axhline(100 * fp32["top1"], ls="--", lw=0.8, color="grey", label="fp32 CNN (no MAC unit)")
     ax.set_xscale("log")
     ax.set_xlabel("energy proxy per multiply-accumulate (GE x toggles / MAC, synthesized netlist, log scale)")
-    ax.set_ylabel("top-1 accuracy on the digits test split (%)")
-    ax.set_ylim(FLOOR, 100)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(floor, 100)
     if below:
-        ax.text(0.01, 0.01, f"below {FLOOR}%: " + ", ".join(below), transform=ax.transAxes, fontsize=7,
+        ax.text(0.01, 0.01, f"below {floor}%: " + ", ".join(below), transform=ax.transAxes, fontsize=7,
                 va="bottom", color="dimgrey", wrap=True)
     ax.grid(True, which="both", lw=0.3, alpha=0.5)
     ax.legend(fontsize=8, loc="center right")

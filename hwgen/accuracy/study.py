@@ -27,6 +27,7 @@ from hwgen.accuracy.data import load
 from hwgen.accuracy.engine import IntNet, recompute_bn
 from hwgen.accuracy.products import int_matmul, unit_available
 from hwgen.accuracy.variants import Variant, catalogue
+from hwgen.toolchain import one_blas_thread_per_worker
 
 __all__ = ["available", "missing_units", "run_variant", "run_study", "BN_IMAGES", "BN_IMAGES_QUICK",
            "QUICK_IMAGES"]
@@ -168,7 +169,7 @@ def run_study(names: list[str] | None = None, quick: bool = False, jobs: int | N
     if jobs <= 1 or len(tasks) <= 1:
         results = [_worker(t) for t in tasks]
     else:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        one_blas_thread_per_worker()
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as ex:
             results = list(ex.map(_worker, tasks))
     by = {r["variant"]: r for r in results}

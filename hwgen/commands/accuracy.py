@@ -17,14 +17,15 @@ from hwgen.commands.common import print_json
 from hwgen.params import ParamError
 
 NAME = "accuracy"
-HELP = "network-level accuracy of each MAC type (bit-exact golden models) on the digits data set"
+HELP = "network-level accuracy of each MAC type (bit-exact golden models) on digits or Fashion-MNIST"
 
 
 def add_arguments(p):
     p.add_argument("--variants", nargs="+", metavar="NAME",
                    help="variants to run (names or shell patterns, e.g. 'mitchw*_8_sm'); default: all")
     p.add_argument("--quick", action="store_true",
-                   help="a short version: a subset of the variants on every third test image")
+                   help="a short version: a subset of the variants on every third test image "
+                        "(fashion-mnist: the key set on the first 1,000 test images)")
     p.add_argument("--json", action="store_true", help="machine-readable records")
     p.add_argument("--plot", metavar="FILE", type=Path,
                    help="also write the accuracy vs energy-proxy plot (synthesizes the MAC units: slow once, cached)")
@@ -40,6 +41,12 @@ def add_arguments(p):
     p.add_argument("--calib", type=int, default=None, metavar="N",
                    help="with --onnx: images (the first N of --data) that calibrate the activation scales "
                         "(default 100)")
+    p.add_argument("--dataset", choices=("digits", "fashion-mnist"), default="digits",
+                   help="digits (scikit-learn, default) or fashion-mnist (Debian dataset-fashion-mnist)")
+    p.add_argument("--data-dir", metavar="DIR", default=None,
+                   help="fashion-mnist: folder of the four IDX files (default /usr/share/datasets/fashion-mnist)")
+    p.add_argument("--full", action="store_true",
+                   help="fashion-mnist: every variant (16-bit and bf16 ones on a stated seeded subset)")
 
 
 def _select(patterns, quick: bool):
@@ -60,6 +67,12 @@ def run(args):
     if args.onnx is not None or args.data is not None or args.calib is not None:
         from hwgen.commands.accuracy_onnx import run_onnx_command
         return run_onnx_command(args, _select)
+    if args.dataset == "fashion-mnist":
+        from hwgen.commands.accuracy_fashion import run_fashion_command
+        return run_fashion_command(args, _select)
+    if args.full or args.data_dir:
+        raise ParamError(f"{'--full' if args.full else '--data-dir'}: only with --dataset fashion-mnist "
+                         "(the digits study runs every variant by default and ships its data)")
     variants = _select(args.variants, args.quick)
     if args.list:
         for v in variants:

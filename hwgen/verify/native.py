@@ -34,7 +34,7 @@ import numpy as np
 
 from hwgen.emit import write_generated
 from hwgen.params import ParamError
-from hwgen.toolchain import ToolError, prepare_simulator
+from hwgen.toolchain import ToolError, child_environment, prepare_simulator
 from hwgen.verify.compare import Comparator
 from hwgen.verify.layout import Layout, layout_for
 from hwgen.verify.native_ports import column_bytes, column_dtype, ports_header
@@ -214,7 +214,7 @@ def _in_threads(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[in
 def _in_processes(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[int, Any]]:
     """(task number, result) as tasks finish, from ``workers`` worker processes (see native_worker)."""
     root = str(Path(__file__).resolve().parents[2])  # the worker must import this very hwgen
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    env = child_environment(root)
     shares = [[(i, t) for i, t in enumerate(tasks)][w::workers] for w in range(workers)]
     procs, readers, results = [], [], queue.Queue()
 
