@@ -23,6 +23,6 @@ def unit_and_params(args):
     return unit, unit.resolve(parse_assignments(args.param))
 
 
-def print_json(obj) -> None:
-    json.dump(obj, sys.stdout, indent=2)
+def print_json(obj, sort_keys: bool = False) -> None:
+    json.dump(obj, sys.stdout, indent=2, sort_keys=sort_keys)
     sys.stdout.write("\n")

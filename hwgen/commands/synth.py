@@ -52,7 +52,8 @@ def run(args):
             data.update(liberty_energy(unit, params, result, args.liberty, stream=args.stream, ops=args.ops,
                                        seed=args.seed, use_cache=not args.no_cache, design=design))
     if args.json:
-        print_json(data)
+        # Sorted: a figure read from the cache and a fresh one print their keys in the same order.
+        print_json(data, sort_keys=True)
         return 0
     print(f"{data['module']} on {data['target']} ({data['yosys_version']})")
     print("  cells: " + ", ".join(f"{k} {v}" for k, v in data["cells"].items()))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
-from ..synth.cache import content_key
+from ..synth.cache import content_key, read_checked_json, write_checked_json
 from ..synth.flow import SynthResult
 from ..synth.weights import GE_WEIGHTS
 from .proxy import DEFAULT_OPS, LANE_WORDS, energy_from_run, simulate_stream
@@ -32,10 +31,9 @@ def _digest(vectors: dict) -> str:
 
 
 def _cached(path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+    """A stored figure that passes its checksum, else None (recomputed and replaced)."""
+    hit = read_checked_json(path)
+    return hit if isinstance(hit, dict) else None
 
 
 def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: str = "cnn",
@@ -66,7 +64,7 @@ def unit_energy(unit, params: Mapping[str, Any], synth: SynthResult, *, stream: 
         raise ValueError(f"{design.label}: no vector was observable in the energy stream")
     out = energy_from_run(run, sim, checked).to_json()
     out["stream"] = description
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    write_checked_json(cache, out)
     return out
 
 
@@ -92,7 +90,7 @@ def liberty_energy(unit, params: Mapping[str, Any], synth: SynthResult, liberty,
     out = liberty_energy_of(path, liberty, list(design.ports), vectors, latency=design.latency,
                             sequential=unit.sequential, model=lambda vec: unit.model(params, vec),
                             label=design.label)
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    write_checked_json(cache, out)
     return out
 
 

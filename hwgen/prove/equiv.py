@@ -27,6 +27,7 @@ from typing import Any, Callable, Mapping
 from ..emit import Generated, elaborate
 from ..ports import Port
 from ..registry import Unit
+from ..synth.locations import build_root
 from ..synth.yosys import yosys_command
 from ..toolchain import ToolError
 from .reference import REFERENCE_TOP, reference_for, reference_module
@@ -188,7 +189,7 @@ def prove(unit: Unit, given: Mapping[str, Any] | None = None, *, timeout: float 
     steps = maxsteps if maxsteps is not None else int(m["latency"]) + 3
     method = (f"temporal induction (sat -tempinduct, at most {steps} steps)" if clocked
               else "combinational miter (ABC iprove, then sat -prove)")
-    root = Path(work_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
+    root = Path(work_root).resolve() if work_root else build_root()
     work = root / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
     with open(work / ".lock", "w") as lock:

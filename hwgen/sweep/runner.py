@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 from ..atomic import atomic_write_text
 from ..synth.cache import cache_root
+from ..synth.locations import build_root
 from .executor import run_tasks
 from .spec import SweepSpec
 from .task import SweepTask, run_config
@@ -25,7 +25,7 @@ SWEEP_FIELDS = ("index", "unit", "module", "status", "cached", "verify_vectors",
 
 
 def _tasks(spec: SweepSpec, use_cache: bool) -> list[SweepTask]:
-    build = str(Path(os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve())
+    build = str(build_root())
     return [SweepTask(c.unit, dict(c.params), c.index, spec.steps, spec.targets, spec.verify_vectors, spec.stream,
                       spec.seed, spec.dsp, str(cache_root()), build, use_cache) for c in spec.configs]
 

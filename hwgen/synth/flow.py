@@ -124,6 +124,18 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
         return SynthResult(cached, entry.path)
 
     work = entry.begin()
+    try:
+        data = _run(design, target, dsp, liberty, lib, script, lib_script, version, work, timeout)
+    except BaseException:
+        entry.abandon()  # a failed or interrupted run leaves no work folder behind
+        raise
+    folder = entry.commit(data)
+    return SynthResult(data, folder)
+
+
+def _run(design: Design, target: str, dsp: bool, liberty, lib: bytes | None, script: str, lib_script: str,
+         version: str, work: Path, timeout: float | None) -> dict:
+    """One Yosys run in ``work``; the figures of :func:`synthesize`."""
     for name, text in design.sources:
         (work / name).write_text(text)
     full = design.read_script()
@@ -157,5 +169,4 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
             data["liberty_cells_by_type"] = dict(sorted(lstat.get("num_cells_by_type", {}).items()))
     else:
         data.update(_fpga_counts(cells))
-    folder = entry.commit(data)
-    return SynthResult(data, folder)
+    return data

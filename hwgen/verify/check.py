@@ -19,16 +19,21 @@ import numpy as np
 from ..emit import Generated, elaborate, write_generated
 from ..params import ParamError
 from ..registry import EXHAUSTIVE_LIMIT, Unit
+from ..synth.locations import build_root as default_build_root
+from ..toolchain import ToolError
 from . import simulate
 from .layout import Layout, layout_for
 from .wrapper import WRAPPER_TOP, bulk_wrapper
 
-__all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK"]
+__all__ = ["VerifyResult", "verify", "select_vectors", "DEFAULT_RANDOM", "CHUNK", "MAX_VECTORS"]
 
 #: Random vectors (or clock steps) checked when no count is given.
 DEFAULT_RANDOM = 100_000
 #: Vectors per simulator launch; the bulk wrapper's memory depth.
 CHUNK = EXHAUSTIVE_LIMIT
+#: Largest random vector count (or clock steps) of one verification; memory stays bounded below it, since
+#: vectors beyond CHUNK are drawn and checked CHUNK at a time (README: resource limits).
+MAX_VECTORS = 1 << 40
 #: bulk: HDL wrapper under cocotb; vector: cocotb drives each step; native: Verilator C++ harness
 #: (hwgen.verify.native). ``--vectors exhaustive`` on the bulk path switches to native by itself when the
 #: space exceeds EXHAUSTIVE_LIMIT (Verilator only).
@@ -88,15 +93,38 @@ def select_vectors(unit: Unit, params: Mapping[str, Any], vectors: str | int | N
                              "(or use --path native with Verilator)")
         return [ex], True
     n = DEFAULT_RANDOM if vectors is None else int(vectors)
-    if n < 0:
-        raise ParamError(f"--vectors must be 'exhaustive' or a count >= 0, not {vectors!r}")
+    if not 0 <= n <= MAX_VECTORS:
+        raise ParamError(f"--vectors must be 'exhaustive' or a count in 0..{MAX_VECTORS} (2^40), "
+                         f"not {str(vectors)[:80]!r}")
     rng = np.random.default_rng(seed)
-    batches = [unit.stimulus.directed(params)]
+    directed = unit.stimulus.directed(params)
+    if n > CHUNK:
+        # Bounded memory whatever the count: random vectors are drawn CHUNK at a time, as they are used.
+        return _streamed(unit, params, rng, directed, n), False
+    batches = [directed]
     if n:
         batches.append(unit.stimulus.random(params, rng, n))
     if not unit.sequential:
         batches = [_concat(batches)]
     return batches, False
+
+
+class _Streamed:
+    """Batches drawn lazily: the directed ones, then ``n`` random vectors in blocks of :data:`CHUNK`
+    (for sequential units each block is a run of clock steps from reset). ``total`` counts them all."""
+
+    def __init__(self, unit: Unit, params, rng, directed: dict, n: int):
+        self.unit, self.params, self.rng, self.directed, self.n = unit, params, rng, directed, n
+        self.total = _count(directed) + n
+
+    def __iter__(self):
+        yield self.directed
+        for lo in range(0, self.n, CHUNK):
+            yield self.unit.stimulus.random(self.params, self.rng, min(CHUNK, self.n - lo))
+
+
+def _streamed(unit, params, rng, directed, n) -> _Streamed:
+    return _Streamed(unit, params, rng, directed, n)
 
 
 def _chunks(vec: dict, size: int):
@@ -145,21 +173,48 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
         path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
     if path == "native" and simulator != "verilator":
         raise ParamError(f"--path native runs on Verilator only, not on {simulator!r}")
-    if path == "native" and vectors == "exhaustive" and native.needs_native(unit, params):
-        batches, exhaustive = None, True  # the harness enumerates the input space itself
-    else:
-        batches, exhaustive = select_vectors(unit, params, vectors, seed)
+    count_mode = path == "native" and vectors == "exhaustive" and native.needs_native(unit, params)
+
+    def vector_set():
+        if count_mode:
+            return None, True  # the harness enumerates the input space itself
+        return select_vectors(unit, params, vectors, seed)
+
+    vector_set()  # bad --vectors are reported before anything is built
     gen = elaborate(unit, params)
     if transform is not None:
         gen = transform(gen)
-    root = Path(build_root or os.environ.get("HWGEN_BUILD_DIR", "build/hwgen")).resolve()
+    root = Path(build_root).resolve() if build_root else default_build_root()
     bdir = _build_dir(root, simulator, path, gen.module + ("__mutant" if transform is not None else ""))
-    with _locked(bdir):
+    def attempt():
+        batches, exhaustive = vector_set()
         if path == "native":
             return native.verify_native(unit, params, gen, bdir, batches, exhaustive, seed, max_examples,
                                         progress, timeout or simulate.DEFAULT_TIMEOUT)
         return _verify_in(unit, params, gen, bdir, batches, exhaustive, seed, simulator, path, max_examples,
                           timeout or simulate.DEFAULT_TIMEOUT)
+
+    with _locked(bdir):
+        reused = any(p.name != ".lock" for p in bdir.iterdir())
+        try:
+            return attempt()
+        except ToolError:
+            if not reused:
+                raise
+            # A build folder damaged by a killed run or an edit: start it afresh, once.
+            _wipe_build(bdir)
+            return attempt()
+
+
+def _wipe_build(bdir: Path) -> None:
+    import shutil
+    for p in bdir.iterdir():
+        if p.name == ".lock":
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def _verify_in(unit, params, gen, bdir: Path, batches, exhaustive, seed, simulator, path, max_examples,
