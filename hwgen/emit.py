@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import __version__
-from .atomic import atomic_write_text
+from .atomic import atomic_write_group
 from .ports import Port, ports_of
 from .registry import Unit
 
@@ -85,9 +85,10 @@ def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
 
 
 def write_generated(gen: Generated, out_dir: str | os.PathLike) -> tuple[Path, Path]:
+    """Write the Verilog and its manifest as a pair, all or nothing (never a .v without its .json)."""
     out = Path(out_dir)
-    v = atomic_write_text(out / f"{gen.module}.v", gen.verilog)
-    m = atomic_write_text(out / f"{gen.module}.json", json.dumps(gen.manifest, indent=2) + "\n")
+    v, m = out / f"{gen.module}.v", out / f"{gen.module}.json"
+    atomic_write_group({v: gen.verilog, m: json.dumps(gen.manifest, indent=2) + "\n"})
     return v, m
 
 

@@ -56,6 +56,11 @@ def run(args):
         return 0
     if args.jobs is not None and args.jobs < 1:
         raise ParamError(f"--jobs must be a positive integer, not {args.jobs}")
+    if args.plot:
+        from .checks import check_writable_dir
+        if args.plot.is_dir():
+            raise ParamError(f"--plot {str(args.plot)[:80]!r} is a folder; name a .png file")
+        check_writable_dir(args.plot.parent, "--plot folder")
     t0 = time.perf_counter()
     recs = run_study([v.name for v in variants], quick=args.quick, jobs=args.jobs,
                      bn_study=not args.no_bn_study)

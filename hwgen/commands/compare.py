@@ -5,7 +5,8 @@ import sys
 from ..energy.streams import STREAMS
 from ..params import ParamError
 from ..report import Options, run_compare
-from ..synth import parse_extra
+from ..synth import file_design, parse_extra
+from .checks import check_liberty, check_units, check_writable_dir
 
 NAME = "compare"
 HELP = "compare units side by side (area, transistors, depth, LUTs, energy proxy, error): tables and plots"
@@ -33,6 +34,13 @@ def run(args):
     if args.jobs is not None and args.jobs < 1:
         raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
     extras = [parse_extra(s) for s in args.extra]
+    for path, top in extras:
+        file_design(path, top)  # the file exists, reads and has that module: checked before any work
+    # Bad input is exit 2 before any work: unknown units, an unreadable Liberty file, an unwritable --out.
+    check_units(args.units, extra=("yosys_mul",))
+    if args.liberty:
+        check_liberty(args.liberty)
+    check_writable_dir(args.out, "--out")
     opts = Options(width=args.width, liberty=args.liberty, fpga=None if args.fpga == "none" else args.fpga,
                    stream=args.stream)
     command = "hwgen compare " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "hwgen compare"
@@ -46,4 +54,7 @@ def run(args):
             print(f"  {r['status']}: {r['label']}: {r.get('reason', '')}")
     for f in res["files"]:
         print(f)
+    if ok == 0:
+        print("FAIL: no row was measured")
+        return 1
     return 1 if res["failed"] else 0

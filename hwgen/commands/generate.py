@@ -1,6 +1,7 @@
 """`hwgen generate`: write DIR/<module>.v and DIR/<module>.json."""
 
 from ..emit import elaborate, write_generated
+from .checks import check_writable_dir
 from .common import add_unit_arguments, unit_and_params
 
 NAME = "generate"
@@ -14,6 +15,7 @@ def add_arguments(p):
 
 def run(args):
     unit, params = unit_and_params(args)  # validated before anything is written
+    check_writable_dir(args.out, "-o/--out")
     v, m = write_generated(elaborate(unit, params), args.out)
     print(v)
     print(m)

@@ -5,7 +5,11 @@ from ..energy.proxy import DEFAULT_OPS
 from ..energy.streams import STREAMS
 from ..params import ParamError
 from ..synth import TARGETS, synthesize, unit_design
+from .checks import check_liberty, seed_arg
 from .common import add_unit_arguments, print_json, unit_and_params
+
+#: Largest energy-proxy stream (bounded memory and time; README: resource limits).
+MAX_OPS = 1 << 22
 
 NAME = "synth"
 HELP = "synthesize a unit with Yosys: cells, NAND2 gate-equivalents, transistors, depth, LUTs, energy proxy"
@@ -27,7 +31,7 @@ def add_arguments(p):
                    help="operands for the energy proxy: CNN-like (default) or uniform")
     p.add_argument("--ops", type=int, default=DEFAULT_OPS,
                    help=f"operations simulated for the energy proxy (default {DEFAULT_OPS})")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the energy stream")
+    p.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED, help="seed of the energy stream")
     p.add_argument("--no-cache", action="store_true", help="run Yosys even when a cached result exists")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -35,8 +39,10 @@ def add_arguments(p):
 def _check_args(args) -> None:
     if args.liberty and args.target != "generic":
         raise ParamError(f"--liberty applies to the generic target only, not --target {args.target}")
-    if args.ops < 128 or args.ops % 64:
-        raise ParamError(f"--ops must be a multiple of 64 and at least 128, not {args.ops}")
+    if args.ops < 128 or args.ops % 64 or args.ops > MAX_OPS:
+        raise ParamError(f"--ops must be a multiple of 64 in 128..{MAX_OPS}, not {args.ops}")
+    if args.liberty:
+        check_liberty(args.liberty)
 
 
 def run(args):

@@ -5,6 +5,7 @@ from ..toolchain import SIMULATORS
 from ..verify import verify
 from ..verify.check import DEFAULT_RANDOM, PATHS
 from ..verify.mutate import parse_mutation
+from .checks import seed_arg
 from .common import add_unit_arguments, print_json, unit_and_params
 
 NAME = "verify"
@@ -28,7 +29,7 @@ def add_arguments(p):
     p.add_argument("--sim", default="verilator", choices=SIMULATORS, help="simulator (default verilator)")
     p.add_argument("--vectors", default=str(DEFAULT_RANDOM), metavar="exhaustive|N",
                    help=f"'exhaustive', or N seeded random vectors after the directed ones (default {DEFAULT_RANDOM})")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="random seed (default: a fresh one, printed)")
     p.add_argument("--path", default="bulk", choices=PATHS,
                    help="bulk: HDL wrapper replays a vector memory; vector: cocotb drives each step; "
                         "native: Verilator C++ harness (the fastest; --vectors exhaustive beyond 2^20 vectors "
