@@ -164,7 +164,7 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
     params = unit.resolve(given)
     if path not in PATHS:
         raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
-    if timeout is not None and timeout <= 0:
+    if timeout is not None and not 0 < timeout < float("inf"):  # NaN fails too
         raise ParamError(f"--timeout must be a number of seconds > 0, not {timeout!r}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (1 << 32))
