@@ -28,6 +28,7 @@ MUL4 = {"width": 4}
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("HWGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("HWGEN_BUILD_DIR", str(tmp_path / "build"))
     return tmp_path / "cache"
 
 
@@ -49,7 +50,7 @@ CORRUPTIONS = {
     "netlist-list": ("netlist.json", lambda t: "[]"),
     "netlist-truncated": ("netlist.json", lambda t: t[: len(t) // 2]),
     "netlist-missing": ("netlist.json", None),
-    "log-edited": ("yosys.log", lambda t: t + "x"),
+    "stat-edited": ("stat.json", lambda t: t.replace("num_cells", "num_cellz", 1)),
 }
 
 
@@ -111,8 +112,9 @@ def test_sweep_kind_entry_and_stale_work_folders(cache):
 
 def test_failed_yosys_run_leaves_no_work_folder(cache):
     bad = Design(label="broken", top="broken", sources=(("broken.v", "module broken(input a; endmodule\n"),))
-    with pytest.raises(ToolError):
+    with pytest.raises(ToolError) as e:
         synthesize(bad, "generic")
+    assert ".tmp" not in str(e.value)  # the message names no deleted temp folder, but the kept log
     assert _tmp_folders(cache) == []
     assert not any((cache / "synth").iterdir())
 

@@ -1,8 +1,8 @@
 """Result cache keyed by content: the Verilog, the scripts, the options and the tool versions.
 
 An entry is a folder named by the key's hash; it is complete once its ``result.json`` exists and checks
-out. ``result.json`` holds the result, the SHA-256 of every other file of the entry and a checksum over
-both, so an edited value, a truncated or emptied file, or a file swapped for another is caught on
+out. ``result.json`` holds the result, the SHA-256 of every other file of the entry (logs aside: they only
+explain, nothing reads them back) and a checksum over both, so an edited value, a truncated or emptied file, or a file swapped for another is caught on
 ``load()``: the entry counts as absent, is recomputed, and ``commit`` replaces it. Side files added to an
 entry later (energy figures) are written with :func:`write_checked_json` and read with
 :func:`read_checked_json`, which carry their own checksum.
@@ -139,7 +139,7 @@ class CacheEntry:
         """Seal ``result`` with the checksums of the work folder's files and move the folder into place;
         a valid entry already there wins, a damaged one is replaced. Returns the entry folder."""
         files = {p.name: _sha(p) for p in sorted(self.work.iterdir())
-                 if p.is_file() and p.name != "result.json"}
+                 if p.is_file() and p.name != "result.json" and not p.name.endswith(".log")}
         body = {"format": CACHE_FORMAT, "key": self.key, "files": files, "result": result}
         (self.work / "result.json").write_text(json.dumps(_seal(body), indent=2, sort_keys=True) + "\n")
         if self._valid(self.path) is not None:

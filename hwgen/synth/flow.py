@@ -126,11 +126,33 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
     work = entry.begin()
     try:
         data = _run(design, target, dsp, liberty, lib, script, lib_script, version, work, timeout)
+    except ToolError as e:
+        # The work folder goes away, so the message must not name it: keep the log where it can be read.
+        log = _keep_log(work, design.label, target)
+        entry.abandon()
+        raise ToolError(str(e).replace(f" in {work}", "") + (f" (log: {log})" if log else "")) from None
     except BaseException:
         entry.abandon()  # a failed or interrupted run leaves no work folder behind
         raise
     folder = entry.commit(data)
     return SynthResult(data, folder)
+
+
+def _keep_log(work: Path, label: str, target: str) -> Path | None:
+    """Copy a failed run's Yosys log to ``<build folder>/failed/`` (the work folder is deleted)."""
+    import shutil
+
+    from .locations import build_root
+    src = work / "yosys.log"
+    if not src.exists():
+        return None
+    dest = build_root() / "failed" / f"{label}-{target}.yosys.log"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    except OSError:
+        return None
+    return dest
 
 
 def _run(design: Design, target: str, dsp: bool, liberty, lib: bytes | None, script: str, lib_script: str,
