@@ -122,6 +122,7 @@ def _table(f: dict) -> list[tuple[str, list[str]]]:
         ("compare-width-1", ["compare", "--width", "1"]),
         ("compare-width-99", ["compare", "--width", "99"]),
         ("compare-jobs-0", ["compare", "--jobs", "0"]),
+        ("compare-jobs-huge", ["compare", "--jobs", "99999"]),
         ("compare-out-is-file", ["compare", "--out", f["afile"]]),
         ("compare-out-under-proc", ["compare", "--out", "/proc/hwgen-out"]),
         ("compare-extra-missing", ["compare", "--extra", f["missing"] + ".v:top"]),
@@ -152,6 +153,7 @@ def _table(f: dict) -> list[tuple[str, list[str]]]:
         ("sweep-max-points-below-grid", ["sweep", f["width1.toml"], "--max-points", "1"]),
         ("sweep-out-is-file", ["sweep", f["good.toml"], "--out", f["afile"]]),
         ("sweep-jobs-0", ["sweep", f["good.toml"], "--jobs", "0"]),
+        ("sweep-jobs-huge", ["sweep", f["good.toml"], "--jobs", "100000"]),
         ("sweep-spec-is-folder", ["sweep", f["dir.npy"]]),
         # quantize
         ("quantize-missing", ["quantize", f["missing"] + ".npy", "--bits", "8", "--method", "exp"]),

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from ..params import ParamError
+from .checks import check_jobs
 from .common import print_json
 
 NAME = "accuracy"
@@ -54,8 +55,7 @@ def run(args):
             state = "ok" if not miss else "pending: needs " + ", ".join(miss)
             print(f"{v.name:<32} {state:<28} {v.doc}")
         return 0
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be a positive integer, not {args.jobs}")
+    check_jobs(args.jobs)
     if args.plot:
         from .checks import check_writable_dir
         if args.plot.is_dir():

@@ -12,10 +12,20 @@ from pathlib import Path
 from ..atomic import check_writable_dir
 from ..params import ParamError
 
-__all__ = ["seed_arg", "check_units", "check_writable_dir", "check_input_file", "check_liberty", "MAX_SEED"]
+__all__ = ["seed_arg", "check_units", "check_writable_dir", "check_input_file", "check_liberty", "check_jobs",
+           "MAX_SEED", "MAX_JOBS"]
 
 #: Seeds are non-negative integers below 2^64 (numpy's SeedSequence takes any; 64 bits is plenty).
 MAX_SEED = (1 << 64) - 1
+
+
+#: Local worker processes at most (each is a Python process with its tools; more only thrashes).
+MAX_JOBS = 256
+
+
+def check_jobs(jobs) -> None:
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise ParamError(f"--jobs must be an integer in 1..{MAX_JOBS}, not {jobs}")
 
 
 def seed_arg(text: str) -> int:

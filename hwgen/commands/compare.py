@@ -6,7 +6,7 @@ from ..energy.streams import STREAMS
 from ..params import ParamError
 from ..report import Options, run_compare
 from ..synth import file_design, parse_extra
-from .checks import check_liberty, check_units, check_writable_dir
+from .checks import check_liberty, check_units, check_writable_dir, check_jobs
 
 NAME = "compare"
 HELP = "compare units side by side (area, transistors, depth, LUTs, energy proxy, error): tables and plots"
@@ -31,8 +31,7 @@ def add_arguments(p):
 def run(args):
     if not 2 <= args.width <= 32:
         raise ParamError(f"--width must be an integer in 2..32, not {args.width}")
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    check_jobs(args.jobs)
     extras = [parse_extra(s) for s in args.extra]
     for path, top in extras:
         file_design(path, top)  # the file exists, reads and has that module: checked before any work

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..params import ParamError
 from ..sweep import load_spec, run_sweep
 from ..sweep.spec import DEFAULT_MAX_POINTS
-from .checks import check_writable_dir
+from .checks import check_writable_dir, check_jobs
 
 NAME = "sweep"
 HELP = "evaluate a grid of unit configurations (generate, verify, synth, energy, error) in parallel"
@@ -24,8 +24,7 @@ def add_arguments(p):
 
 
 def run(args):
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    check_jobs(args.jobs)
     if args.max_points < 1:
         raise ParamError(f"--max-points must be at least 1, not {args.max_points}")
     spec = load_spec(args.spec, args.max_points)
