@@ -70,7 +70,10 @@ def verification_table(rows: list[dict], seed: int) -> str:
 
 def _compare(reports: Path) -> int:
     from ..cli import main
-    return main(["compare", "--out", str(reports / "compare")])
+    status = main(["compare", "--out", str(reports / "compare")])
+    if status == 130:  # Ctrl-C inside compare ends the whole demo, not only its step 2
+        raise KeyboardInterrupt
+    return status
 
 
 def _accuracy(reports: Path) -> None:
