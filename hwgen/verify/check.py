@@ -100,7 +100,7 @@ def select_vectors(unit: Unit, params: Mapping[str, Any], vectors: str | int | N
     directed = unit.stimulus.directed(params)
     if n > CHUNK:
         # Bounded memory whatever the count: random vectors are drawn CHUNK at a time, as they are used.
-        return _streamed(unit, params, rng, directed, n), False
+        return _Streamed(unit, params, rng, directed, n), False
     batches = [directed]
     if n:
         batches.append(unit.stimulus.random(params, rng, n))
@@ -121,10 +121,6 @@ class _Streamed:
         yield self.directed
         for lo in range(0, self.n, CHUNK):
             yield self.unit.stimulus.random(self.params, self.rng, min(CHUNK, self.n - lo))
-
-
-def _streamed(unit, params, rng, directed, n) -> _Streamed:
-    return _Streamed(unit, params, rng, directed, n)
 
 
 def _chunks(vec: dict, size: int):
