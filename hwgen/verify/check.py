@@ -176,14 +176,14 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
             return None, True  # the harness enumerates the input space itself
         return select_vectors(unit, params, vectors, seed)
 
-    vector_set()  # bad --vectors are reported before anything is built
+    first = vector_set()  # bad --vectors are reported before anything is built
     gen = elaborate(unit, params)
     if transform is not None:
         gen = transform(gen)
     root = Path(build_root).resolve() if build_root else default_build_root()
     bdir = _build_dir(root, simulator, path, gen.module + ("__mutant" if transform is not None else ""))
-    def attempt():
-        batches, exhaustive = vector_set()
+    def attempt(vectors_):
+        batches, exhaustive = vectors_
         if path == "native":
             return native.verify_native(unit, params, gen, bdir, batches, exhaustive, seed, max_examples,
                                         progress, timeout or simulate.DEFAULT_TIMEOUT)
@@ -193,13 +193,14 @@ def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, vectors: str |
     with _locked(bdir):
         reused = any(p.name != ".lock" for p in bdir.iterdir())
         try:
-            return attempt()
+            return attempt(first)
         except ToolError:
             if not reused:
                 raise
-            # A build folder damaged by a killed run or an edit: start it afresh, once.
+            # A build folder damaged by a killed run or an edit: start it afresh, once (with the same
+            # vectors drawn again from the seed: a streamed set is used up).
             _wipe_build(bdir)
-            return attempt()
+            return attempt(vector_set())
 
 
 def _wipe_build(bdir: Path) -> None:
