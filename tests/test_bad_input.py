@@ -191,13 +191,23 @@ def _snapshot(root: Path) -> set:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
+def _limit_memory():
+    """A regression that expands a huge grid or allocates every vector must fail, not exhaust the machine."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+#: Address space of each invocation: far above what bad input needs, far below what a regression would take.
+MEMORY_LIMIT = 3 << 30
+
+
 def _run(args, cwd: Path):
     env = dict(os.environ, PYTHONPATH=str(REPO), HWGEN_BUILD_DIR=str(cwd / "build"),
                HWGEN_CACHE_DIR=str(cwd / "cache"), XDG_CACHE_HOME=str(cwd / "xdg"))
     env.pop("HWGEN_DEBUG", None)
     before = _snapshot(cwd)
     r = subprocess.run([sys.executable, "-m", "hwgen", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=120)
+                       timeout=120, preexec_fn=_limit_memory)
     return r, before, _snapshot(cwd)
 
 

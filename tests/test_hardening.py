@@ -103,13 +103,33 @@ def test_compare_with_no_measured_row_fails(monkeypatch, tmp_path, capsys):
 
 # -- item 6: the grid is counted before it is expanded ---------------------------------------------------
 
+_BIG_GRID = """
+import time
+from hwgen.params import ParamError
+from hwgen.sweep.spec import parse_spec
+grid = {"unit": "mul", **{f"p{i}": list(range(100)) for i in range(10)}}
+t0 = time.perf_counter()
+try:
+    parse_spec({"grid": [grid]}, "big")
+except ParamError as e:
+    print(f"{time.perf_counter() - t0:.3f} {e}")
+"""
+
+
 def test_sweep_grid_is_counted_not_expanded():
     from hwgen.sweep.spec import parse_spec
-    grid = {"unit": "mul", **{f"p{i}": list(range(100)) for i in range(10)}}
-    t0 = time.perf_counter()
-    with pytest.raises(ParamError, match=r"10{20} points, more than --max-points 100000"):
-        parse_spec({"grid": [grid]}, "big")
-    assert time.perf_counter() - t0 < 1.0
+
+    def limit():  # the old code expanded the grid: it must fail here, not exhaust the machine
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    r = subprocess.run([sys.executable, "-c", _BIG_GRID], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                       capture_output=True, text=True, timeout=60, preexec_fn=limit)
+    seconds, _, message = r.stdout.strip().partition(" ")
+    assert r.returncode == 0 and message.endswith(
+        "the grid has 100000000000000000000 points, more than --max-points 100000; "
+        "narrow the grid or raise --max-points"), r.stdout + r.stderr[-500:]
+    assert float(seconds) < 1.0
     with pytest.raises(ParamError, match="more than --max-points 3"):
         parse_spec({"grid": [{"unit": "mul", "width": [4, 5, 6, 7]}]}, "s", max_points=3)
     assert len(parse_spec({"grid": [{"unit": "mul", "width": [4, 5, 6, 7]}]}, "s", max_points=4).configs) == 4

@@ -47,7 +47,12 @@ def _run_and_interrupt(args, wait, tmp_path):
     assert p.poll() is None, "the run ended before it could be interrupted; make it longer"
     t0 = time.monotonic()
     os.killpg(p.pid, signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    try:
+        out, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)  # never leave a run behind, even when the test fails
+        p.communicate()
+        pytest.fail("the run did not stop within 30 s of SIGINT")
     while True:  # every process of the group, workers and tools included, must be gone
         if not _running_in_group(p.pid):
             break
