@@ -207,7 +207,7 @@ def _run(args, cwd: Path):
     env.pop("HWGEN_DEBUG", None)
     before = _snapshot(cwd)
     r = subprocess.run([sys.executable, "-m", "hwgen", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=120, preexec_fn=_limit_memory)
+                       timeout=60, preexec_fn=_limit_memory)
     return r, before, _snapshot(cwd)
 
 
