@@ -10,6 +10,7 @@ The invocations run a few at a time in threads (each is a separate process, most
 
 import concurrent.futures as cf
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -206,9 +207,15 @@ def _run(args, cwd: Path):
                HWGEN_CACHE_DIR=str(cwd / "cache"), XDG_CACHE_HOME=str(cwd / "xdg"))
     env.pop("HWGEN_DEBUG", None)
     before = _snapshot(cwd)
-    r = subprocess.run([sys.executable, "-m", "hwgen", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=60, preexec_fn=_limit_memory)
-    return r, before, _snapshot(cwd)
+    p = subprocess.Popen([sys.executable, "-m", "hwgen", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, preexec_fn=_limit_memory, start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=60)  # bad input is refused in seconds, before any work
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)  # the command started working: stop it and its workers
+        out, err = p.communicate()
+        err += "\n[test: killed after 60 s: the command did work instead of refusing its input]"
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err), before, _snapshot(cwd)
 
 
 class _Keys(dict):
