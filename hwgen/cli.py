@@ -58,6 +58,18 @@ def main(argv: list[str] | None = None) -> int:
         # the reader (e.g. `| head`) went away: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as e:
+        # a file or folder hwgen itself reads or writes (cache, build, output) failed: a resource fault
+        where = f" {e.filename}" if e.filename else ""
+        print(f"hwgen: error:{where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001 - a bug must still end in one line, not a traceback
+        if os.environ.get("HWGEN_DEBUG"):
+            raise
+        text = str(e).splitlines()[0][:200] if str(e) else ""
+        print(f"hwgen: internal error: {type(e).__name__}: {text} (HWGEN_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from hwgen import __version__
-from hwgen.atomic import atomic_write_text
+from hwgen.atomic import atomic_write_group
 from hwgen.ports import Port, ports_of
 from hwgen.toolchain import use_builtin_yosys
 from hwgen.unit import Unit
@@ -112,9 +112,10 @@ def elaborate(unit: Unit, params: Mapping[str, Any]) -> Generated:
 
 
 def write_generated(gen: Generated, out_dir: str | os.PathLike) -> tuple[Path, Path]:
+    """Write the Verilog and its manifest as a pair, all or nothing (never a .v without its .json)."""
     out = Path(out_dir)
-    v = atomic_write_text(out / f"{gen.module}.v", gen.verilog)
-    m = atomic_write_text(out / f"{gen.module}.json", json.dumps(gen.manifest, indent=2) + "\n")
+    v, m = out / f"{gen.module}.v", out / f"{gen.module}.json"
+    atomic_write_group({v: gen.verilog, m: json.dumps(gen.manifest, indent=2) + "\n"})
     return v, m
 
 

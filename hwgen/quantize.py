@@ -127,7 +127,7 @@ class _Sorted:
     def stats(self, levels: np.ndarray) -> tuple[float, float]:
         """(squared error, Pearson correlation) of nearest-level quantization to ``levels``."""
         lv = np.sort(levels)
-        mids = (lv[1:] + lv[:-1]) / 2
+        mids = lv[:-1] + (lv[1:] - lv[:-1]) / 2  # no overflow near the float maximum
         # group g holds the sorted |w| in [mids[g-1], mids[g]): ties go up, to the larger magnitude
         bounds = np.concatenate([[0], np.searchsorted(self.x, mids, side="left"), [self.n]])
         lo, hi = bounds[:-1], bounds[1:]
@@ -157,10 +157,11 @@ def fit_base(weights, bits: int, criterion: str = "mse") -> float:
     scale = float(np.abs(w).max())
     if bits == 2 or scale == 0.0:
         return DEFAULT_BASE
-    data = _Sorted(w)
+    # q does not depend on the scale: fit on |w| / max|w|, where no square can overflow.
+    data = _Sorted(w / scale)
 
     def score(q: float) -> float:
-        se, corr = data.stats(levels_for("exp", bits, scale, q))
+        se, corr = data.stats(levels_for("exp", bits, 1.0, q))
         if criterion == "mse":
             return se
         return -corr if math.isfinite(corr) else math.inf
@@ -179,7 +180,7 @@ def _nearest_index(w: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Magnitude index of the nearest level to each |w| (ties to the larger magnitude)."""
     order = np.argsort(levels, kind="stable")
     lv = levels[order]
-    mids = (lv[1:] + lv[:-1]) / 2
+    mids = lv[:-1] + (lv[1:] - lv[:-1]) / 2  # no overflow near the float maximum
     return order[np.searchsorted(mids, np.abs(w), side="right")]
 
 
@@ -222,6 +223,16 @@ def quantize(weights, bits: int, method: str = "exp", base: float | str | None =
     if fit is not None and base != "fit":
         raise ParamError("--fit needs --base fit (the base is otherwise fixed)")
     w = _check_weights(weights)
+    # Any overflow or invalid operation is an error, never a RuntimeWarning and a wrong figure.
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            return _quantize(w, bits, method, base, fit)
+    except FloatingPointError as e:
+        raise ParamError(f"weights (max |w| {float(np.abs(w).max()):.3g}) overflow float64 arithmetic "
+                         f"({e}); scale them down") from None
+
+
+def _quantize(w: np.ndarray, bits: int, method: str, base, fit) -> Quantized:
     scale = float(np.abs(w).max())
     q, how = None, None
     if method == "exp":
@@ -239,8 +250,9 @@ def quantize(weights, bits: int, method: str = "exp", base: float | str | None =
     deq = dequantize(codes, levels, bits)
     err = w - deq
     se = float((err * err).sum())
-    if np.ptp(w) > 0 and np.ptp(deq) > 0:
-        corr = float(np.corrcoef(w.reshape(-1), deq.reshape(-1))[0, 1])
+    unit = scale or 1.0  # correlation does not depend on the scale: on w / max|w| no product overflows
+    if np.ptp(w / unit) > 0 and np.ptp(deq / unit) > 0:
+        corr = float(np.corrcoef((w / unit).reshape(-1), (deq / unit).reshape(-1))[0, 1])
     else:
         corr = math.nan
     return Quantized(method, bits, scale, q, how, levels, codes, deq, se, corr)

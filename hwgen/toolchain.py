@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 __all__ = ["ToolError", "SIMULATORS", "prepare_simulator", "simulator_available", "use_builtin_yosys", "explicit_yosys",
-           "liberty_home", "liberty_debs",
+           "liberty_home", "liberty_debs", "user_cache_home",
            "one_blas_thread_per_worker", "child_environment"]
 
 SIMULATORS = ("verilator", "icarus")
@@ -82,14 +82,19 @@ def explicit_yosys() -> str | None:
     return os.environ.get("HWGEN_YOSYS") or None
 
 
+def user_cache_home() -> Path:
+    """hwgen's folder in the user cache (``$XDG_CACHE_HOME/hwgen``, by default ``~/.cache/hwgen``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hwgen"
+
+
 def liberty_home() -> Path:
     """Where the set-up keeps the Liberty libraries it fetched: ``$HWGEN_LIBERTY_DIR``, else
     ``$XDG_CACHE_HOME/hwgen/liberty`` (``~/.cache/hwgen/liberty``); a tool resource, located like a tool."""
     explicit = os.environ.get("HWGEN_LIBERTY_DIR")
     if explicit:
         return Path(explicit).resolve()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "hwgen" / "liberty"
+    return user_cache_home() / "liberty"
 
 
 def liberty_debs() -> str | None:

@@ -61,7 +61,7 @@ def test_unknown_variant_is_bad_input(capsys):
 
 def test_jobs_must_be_positive(capsys):
     assert main(["accuracy", "--variants", "fp32", "--jobs", "0"]) == 2
-    assert capsys.readouterr().err.strip() == "hwgen: error: --jobs must be a positive integer, not 0"
+    assert capsys.readouterr().err.strip() == "hwgen: error: --jobs must be an integer in 1..256, not 0"
 
 
 def test_list_shows_every_variant(capsys):

@@ -35,7 +35,12 @@ class Digits:
 def load() -> Digits:
     """The fixed split. Stratified per class with a seeded permutation (no scikit-learn splitter, so the
     split does not change with the scikit-learn version's splitting code)."""
-    from sklearn.datasets import load_digits  # lazy: only the accuracy study needs scikit-learn
+    try:
+        from sklearn.datasets import load_digits  # lazy: only the accuracy study needs scikit-learn
+    except ImportError:  # a missing resource the user did not name: exit 1 with how to get it
+        from hwgen.toolchain import ToolError
+        raise ToolError("the accuracy study needs scikit-learn's digits data set: pip install scikit-learn") \
+            from None
 
     d = load_digits()
     x = d.images.astype(np.int64).reshape(-1, 1, 8, 8)

@@ -71,8 +71,12 @@ def plot(recs: list[dict], energy: dict[str, dict], path: Path, title: str = "",
     ax.legend(fontsize=8, loc="center right")
     ax.set_title(title or "Bit-exact accuracy vs energy proxy of each MAC type", fontsize=10)
     fig.tight_layout()
+    import io
+
+    from hwgen.atomic import atomic_write_bytes
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, metadata={"Software": None})
+    buf = io.BytesIO()  # rendered in memory, then written atomically like every other output
+    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", metadata={"Software": None})
     plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
     return n

@@ -13,6 +13,7 @@ from hwgen.accuracy.plot import plot
 from hwgen.accuracy.report import markdown
 from hwgen.accuracy.study import missing_units, run_study
 from hwgen.accuracy.variants import QUICK, catalogue
+from hwgen.commands.checks import check_jobs
 from hwgen.commands.common import print_json
 from hwgen.params import ParamError
 
@@ -80,8 +81,12 @@ def run(args):
             state = "ok" if not miss else "pending: needs " + ", ".join(miss)
             print(f"{v.name:<32} {state:<28} {v.doc}")
         return 0
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be a positive integer, not {args.jobs}")
+    check_jobs(args.jobs)
+    if args.plot:
+        from hwgen.commands.checks import check_writable_dir
+        if args.plot.is_dir():
+            raise ParamError(f"--plot {str(args.plot)[:80]!r} is a folder; name a .png file")
+        check_writable_dir(args.plot.parent, "--plot folder")
     t0 = time.perf_counter()
     recs = run_study([v.name for v in variants], quick=args.quick, jobs=args.jobs,
                      bn_study=not args.no_bn_study)

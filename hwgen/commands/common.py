@@ -31,6 +31,6 @@ def design_of(args):
     return elaborate(unit, params)
 
 
-def print_json(obj) -> None:
-    json.dump(obj, sys.stdout, indent=2)
+def print_json(obj, sort_keys: bool = False) -> None:
+    json.dump(obj, sys.stdout, indent=2, sort_keys=sort_keys)
     sys.stdout.write("\n")

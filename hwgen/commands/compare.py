@@ -2,11 +2,12 @@
 
 import sys
 
+from hwgen.commands.checks import check_jobs, check_liberty, check_units, check_writable_dir
 from hwgen.energy.streams import STREAMS
 from hwgen.evaluation import Options, Workers, run_compare
 from hwgen.params import ParamError
-from hwgen.synth import parse_extra
-from hwgen.synth.liberty_libs import resolve_liberty
+from hwgen.synth import file_design, parse_extra
+from hwgen.synth.liberty_libs import KNOWN, resolve_liberty
 from hwgen.synth.sta import sta_missing_reason
 from hwgen.toolchain import ToolError
 
@@ -37,11 +38,17 @@ def add_arguments(p):
 def run(args):
     if not 2 <= args.width <= 32:
         raise ParamError(f"--width must be an integer in 2..32, not {args.width}")
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    check_jobs(args.jobs)
     if args.pnr and args.fpga not in ("ice40", "ecp5"):
         raise ParamError(f"--pnr needs --fpga ice40 or ecp5 (open place and route), not --fpga {args.fpga}")
     extras = [parse_extra(s) for s in args.extra]
+    for path, top in extras:
+        file_design(path, top)  # the file exists, reads and has that module: checked before any work
+    # Bad input is exit 2 before any work: unknown units, an unreadable Liberty file, an unwritable --out.
+    check_units(args.units, extra=("yosys_mul",))
+    if args.liberty and args.liberty not in KNOWN:
+        check_liberty(args.liberty)
+    check_writable_dir(args.out, "--out")
     liberty, sta = args.liberty, False
     if liberty:
         liberty = str(resolve_liberty(liberty))
@@ -69,4 +76,7 @@ def compare_and_print(opts: Options, *, out, command: str, units=None, extras=()
             print(f"  {r['status']}: {r['label']}: {r.get('reason', '')}")
     for f in res["files"]:
         print(f)
+    if ok == 0:
+        print("FAIL: no row was measured")
+        return 1
     return 1 if res["failed"] else 0

@@ -5,6 +5,10 @@
 2. synthesizes the units with Yosys and writes the side-by-side comparison, tables and plots
    (reports/compare/);
 3. runs the short network-level accuracy study (reports/accuracy_quick.md).
+
+Only a complete default run (every unit, seed 1, no step skipped, nothing failed or interrupted) writes
+the reports the README shows. Any other run writes its tables into ``<reports>/partial/``, each file
+headed "PARTIAL", so a partial run never overwrites a complete report.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from hwgen.accuracy.report import markdown
 from hwgen.accuracy.study import run_study
 from hwgen.accuracy.variants import QUICK, catalogue
 from hwgen.atomic import atomic_write_text
+from hwgen.commands.checks import check_units, check_writable_dir, seed_arg
 from hwgen.commands.compare import compare_and_print
 from hwgen.commands.list_units import markdown_table
 from hwgen.commands.pareto import pareto_and_print
@@ -35,7 +40,7 @@ DEMO_RANDOM = 20_000
 def add_arguments(p):
     p.add_argument("-o", "--out", default="rtl_out", help="where the Verilog goes (default rtl_out/)")
     p.add_argument("--reports", default="reports", help="where tables and plots go (default reports/)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
+    p.add_argument("--seed", type=seed_arg, default=1, help="seed of the random vectors (default 1)")
     p.add_argument("--units", nargs="*", default=None, help="only these units")
     p.add_argument("--skip-compare", action="store_true", help="skip synthesis and the comparison report")
     p.add_argument("--skip-accuracy", action="store_true", help="skip the accuracy study")
@@ -86,18 +91,42 @@ def _accuracy(reports: Path) -> None:
     print(text)
 
 
+def _is_default(args) -> bool:
+    return not args.units and args.seed == 1 and not args.skip_compare and not args.skip_accuracy
+
+
+def _partial_note(why: str) -> str:
+    return f"PARTIAL: {why}; not the complete report (a complete default `hwgen demo` writes that).\n\n"
+
+
 def run(args):
 
+    check_units(args.units)  # an unknown unit is bad input: exit 2 before anything runs
+    check_writable_dir(args.out, "-o/--out")
+    check_writable_dir(args.reports, "--reports")
     t0 = time.perf_counter()
-    reports = Path(args.reports)
+    complete = _is_default(args)
+    reports = Path(args.reports) if complete else Path(args.reports) / "partial"
     print(f"[1] generate into {args.out}/ and verify against the golden models", flush=True)
-    rows = _verify_rows(args)
+    try:
+        rows = _verify_rows(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no report written", flush=True)
+        raise
     table = verification_table(rows, args.seed)
-    atomic_write_text(reports / "verification.md", table)
-    atomic_write_text(reports / "units.md", markdown_table(all_units()))
+    failed = [r["module"] for r in rows if not r["ok"]]
+    if complete and (failed or not rows):
+        complete, reports = False, Path(args.reports) / "partial"
+    if complete:
+        atomic_write_text(reports / "verification.md", table)
+        atomic_write_text(reports / "units.md", markdown_table(all_units()))
+    else:
+        why = "some configurations failed" if failed or not rows else \
+            "demo run with --units, another --seed or a skipped step"
+        atomic_write_text(reports / "verification.md", _partial_note(why) + table)
+        print(f"(partial run: tables go to {reports}/, the complete reports stay as they are)")
     print()
     print(table)
-    failed = [r["module"] for r in rows if not r["ok"]]
     print(f"{len(rows)} configurations, {len(failed)} failed, {time.perf_counter() - t0:.0f} s", flush=True)
     status = 1 if failed or not rows else 0
     if not args.skip_compare:

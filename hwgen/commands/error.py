@@ -1,5 +1,6 @@
 """`hwgen error`: error metrics of an approximate unit against its ideal reference."""
 
+from hwgen.commands.checks import seed_arg
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 from hwgen.metrics import DISTRIBUTIONS, characterise
 
@@ -13,7 +14,7 @@ def add_arguments(p):
                    help="operand distribution when sampling (default uniform)")
     p.add_argument("--samples", type=int, default=None,
                    help="sample this many vectors even when the space is small enough to be exhaustive")
-    p.add_argument("--seed", type=int, default=None, help="random seed for sampling (printed)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="random seed for sampling (printed)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 

@@ -1,7 +1,11 @@
 """`hwgen generate`: write DIR/<module>.v and DIR/<module>.json."""
 
+from pathlib import Path
+
+from hwgen.commands.checks import check_writable_dir
 from hwgen.commands.common import add_unit_arguments, unit_and_params
 from hwgen.emit import elaborate, write_generated
+from hwgen.params import ParamError
 
 NAME = "generate"
 HELP = "generate a unit's Verilog and JSON manifest"
@@ -14,6 +18,13 @@ def add_arguments(p):
 
 def run(args):
     unit, params = unit_and_params(args)  # validated before anything is written
+    check_writable_dir(args.out, "-o/--out")
+    module = unit.module_name(params)
+    for suffix in (".v", ".json"):
+        target = Path(args.out) / f"{module}{suffix}"
+        if target.is_dir():  # the pair is written all or nothing: refuse before writing either
+            raise ParamError(f"-o/--out: {str(target)[:80]!r} is a folder, so {module}.v and {module}.json "
+                             "cannot be written; remove it or choose another folder")
     v, m = write_generated(elaborate(unit, params), args.out)
     print(v)
     print(m)

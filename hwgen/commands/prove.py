@@ -20,7 +20,7 @@ def _show(values: dict) -> str:
 
 
 def run(args):
-    if args.timeout <= 0:
+    if not 0 < args.timeout < float("inf"):  # NaN fails too
         raise ParamError(f"--timeout must be a number of seconds > 0, not {args.timeout!r}")
     r = prove_design(design_of(args), ProveOptions(timeout=args.timeout), args.settings)
     if args.json:

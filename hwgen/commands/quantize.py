@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from hwgen import __version__
-from hwgen.atomic import atomic_write_bytes, atomic_write_text
+from hwgen.atomic import atomic_write_group
 from hwgen.commands.common import print_json
 from hwgen.params import ParamError
 from hwgen.quantize import FITS, MAX_BITS, METHODS, MIN_BITS, quantize
@@ -88,14 +88,18 @@ def run(args):
     base = _base(args.base)
     data = _load(weights)
     codes_path, summary_path = _outputs(weights, args.out)
+    from hwgen.commands.checks import check_writable_dir
+    check_writable_dir(codes_path.parent, "-o/--out folder")
+    for p in (codes_path, summary_path):
+        if p.is_dir():
+            raise ParamError(f"-o/--out: {str(p)[:80]!r} is a folder; name a file")
     q = quantize(data, args.bits, args.method, base, args.fit)
     summary = {"hwgen_version": __version__, "weights": str(weights), "codes": codes_path.name,
                **q.summary()}
     buf = io.BytesIO()
     np.save(buf, q.codes, allow_pickle=False)
     try:
-        atomic_write_bytes(codes_path, buf.getvalue())
-        atomic_write_text(summary_path, json.dumps(summary, indent=2) + "\n")
+        atomic_write_group({codes_path: buf.getvalue(), summary_path: json.dumps(summary, indent=2) + "\n"})
     except OSError as e:
         raise ParamError(f"cannot write {e.filename or codes_path}: {e.strerror}") from None
     if args.json:

@@ -1,5 +1,6 @@
 """`hwgen synth`: area, depth, FPGA resources and the energy proxy of one unit, through Yosys."""
 
+from hwgen.commands.checks import check_liberty, seed_arg
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 from hwgen.commands.synth_real import add_real_arguments, check_real_args, print_real, real_figures, resolve_liberty_arg
 from hwgen.emit import elaborate
@@ -8,6 +9,10 @@ from hwgen.energy.proxy import DEFAULT_OPS
 from hwgen.energy.streams import STREAMS
 from hwgen.params import ParamError
 from hwgen.synth import TARGETS, synthesize, unit_design
+from hwgen.synth.liberty_libs import KNOWN
+
+#: Largest energy-proxy stream (bounded memory and time; README: resource limits).
+MAX_OPS = 1 << 22
 
 NAME = "synth"
 HELP = "synthesize a unit with Yosys: cells, NAND2 gate-equivalents, transistors, depth, LUTs, energy proxy"
@@ -29,7 +34,7 @@ def add_arguments(p):
                    help="operands for the energy proxy: CNN-like (default) or uniform")
     p.add_argument("--ops", type=int, default=DEFAULT_OPS,
                    help=f"operations simulated for the energy proxy (default {DEFAULT_OPS})")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the energy stream")
+    p.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED, help="seed of the energy stream")
     p.add_argument("--no-cache", action="store_true", help="run Yosys even when a cached result exists")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     add_real_arguments(p)
@@ -38,8 +43,10 @@ def add_arguments(p):
 def _check_args(args) -> None:
     if args.liberty and args.target != "generic":
         raise ParamError(f"--liberty applies to the generic target only, not --target {args.target}")
-    if args.ops < 128 or args.ops % 64:
-        raise ParamError(f"--ops must be a multiple of 64 and at least 128, not {args.ops}")
+    if args.ops < 128 or args.ops % 64 or args.ops > MAX_OPS:
+        raise ParamError(f"--ops must be a multiple of 64 in 128..{MAX_OPS}, not {args.ops}")
+    if args.liberty and args.liberty not in KNOWN:  # a path the user named: checked before any work
+        check_liberty(args.liberty)
     check_real_args(args)
 
 
@@ -60,7 +67,8 @@ def run(args):
             data.update(liberty_energy(gen, result, args.liberty, energy))
     data.update(real_figures(args, gen, design, result))
     if args.json:
-        print_json(data)
+        # Sorted: a figure read from the cache and a fresh one print their keys in the same order.
+        print_json(data, sort_keys=True)
         return 0
     print(f"{data['module']} on {data['target']} ({data['yosys_version']})")
     print("  cells: " + ", ".join(f"{k} {v}" for k, v in data["cells"].items()))

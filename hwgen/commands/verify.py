@@ -1,5 +1,6 @@
 """`hwgen verify`: the generated RTL against its golden model, on a simulator through cocotb."""
 
+from hwgen.commands.checks import seed_arg
 from hwgen.commands.common import add_unit_arguments, print_json, unit_and_params
 from hwgen.emit import elaborate
 from hwgen.params import ParamError
@@ -29,7 +30,7 @@ def add_arguments(p):
     p.add_argument("--sim", default="verilator", choices=SIMULATORS, help="simulator (default verilator)")
     p.add_argument("--vectors", default=str(DEFAULT_RANDOM), metavar="exhaustive|N",
                    help=f"'exhaustive', or N seeded random vectors after the directed ones (default {DEFAULT_RANDOM})")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="random seed (default: a fresh one, printed)")
     p.add_argument("--path", default="bulk", choices=PATHS,
                    help="bulk: HDL wrapper replays a vector memory; vector: cocotb drives each step; "
                         "native: Verilator C++ harness (the fastest; --vectors exhaustive beyond 2^20 vectors "

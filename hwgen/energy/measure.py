@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +11,7 @@ import numpy as np
 from hwgen.energy.liberty import energy_unit, library_models, load_liberty, net_energies
 from hwgen.energy.proxy import DEFAULT_OPS, LANE_WORDS, StreamSpec, energy_from_run, simulate_stream
 from hwgen.energy.streams import stream_for
-from hwgen.synth.cache import content_key
+from hwgen.synth.cache import content_key, read_checked_json, write_checked_json
 from hwgen.synth.flow import SynthResult
 from hwgen.synth.netlist import load_netlist
 from hwgen.synth.weights import GE_WEIGHTS
@@ -34,10 +33,9 @@ def _digest(vectors: dict) -> str:
 
 
 def _cached(path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+    """A stored figure that passes its checksum, else None (recomputed and replaced)."""
+    hit = read_checked_json(path)
+    return hit if isinstance(hit, dict) else None
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def unit_energy(gen, synth: SynthResult, options: EnergyOptions = EnergyOptions(
         raise ValueError(f"{gen.module}: no vector was observable in the energy stream")
     out = energy_from_run(stream).to_json()
     out["stream"] = description
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    write_checked_json(cache, out)
     return out
 
 
@@ -93,7 +91,7 @@ def liberty_energy(gen, synth: SynthResult, liberty, options: EnergyOptions = En
     if options.use_cache and (hit := _cached(cache)) is not None:
         return hit
     out = liberty_energy_of(path, liberty, gen.ports, vectors, _spec(gen, gen.module))
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    write_checked_json(cache, out)
     return out
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ from hwgen.energy.liberty import library_models, load_liberty
 from hwgen.energy.measure import EnergyOptions, _digest, _spec
 from hwgen.energy.proxy import StreamSpec, _bits_of, simulate_stream
 from hwgen.energy.streams import stream_for
-from hwgen.synth.cache import content_key
+from hwgen.synth.cache import content_key, read_checked_json, write_checked_json
 from hwgen.synth.netlist import load_netlist
 from hwgen.synth.sta import (
     STA_VERSION,
@@ -111,13 +110,10 @@ def sta_figures(gen, synth, liberty: Path, options: EnergyOptions = EnergyOption
     key = content_key("sta", STA_VERSION, _digest(vectors), description, clock_ns,
                       hashlib.sha256(lib_bytes).hexdigest(), sta_version())
     cache = synth.folder / f"sta_{key[:16]}.json"
-    if options.use_cache:
-        try:
-            return json.loads(cache.read_text())
-        except (OSError, ValueError):
-            pass
+    if options.use_cache and isinstance(hit := read_checked_json(cache), dict):
+        return hit
     work = sta_netlist(synth.folder, lib_bytes)
     out = sta_of_netlist(work, liberty, gen.ports, vectors, _spec(gen, gen.module), clock_ns)
     out["sta_stream"] = description
-    cache.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+    write_checked_json(cache, out)
     return out

@@ -1,7 +1,8 @@
 """`hwgen compare` driver: evaluate the catalog rows in parallel and write the report files.
 
 Files written to the output folder: ``compare.md``, ``compare.csv``, ``compare.json``,
-``area_vs_error.png``, ``energy_vs_error.png``.
+``area_vs_error.png``, ``energy_vs_error.png``. An interrupted run (Ctrl-C) writes the rows finished so
+far to ``compare.partial.md``/``.csv``/``.json`` (marked partial) and leaves complete files alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Sequence
 from hwgen.atomic import atomic_write_text
 from hwgen.catalog import Entry, catalog
 from hwgen.evaluation.entry import Options, evaluate_entry, evaluate_extra
-from hwgen.evaluation.executor import Workers
+from hwgen.evaluation.executor import TasksInterrupted, Workers
 from hwgen.registry import all_units
 from hwgen.report.plots import plot_cost_vs_error
 from hwgen.report.tables import csv_text, json_text, markdown
@@ -55,6 +56,24 @@ def _resolves(unit, cfg) -> bool:
         return False
 
 
+def _rows(entries, results, extras, extra_results) -> list[dict]:
+    """Report rows of the finished outcomes (None: not finished, left out)."""
+    rows = []
+    for e, res in zip(entries, results):
+        if res is None:
+            continue
+        ok, value = res
+        rows.append(value if ok else {"group": e.group, "label": e.label, "unit": e.unit or e.baseline,
+                                      "params": dict(e.params), "status": "failed", "reason": str(value)})
+    for (p, t), res in zip(extras, extra_results):
+        if res is None:
+            continue
+        ok, value = res
+        rows.append(value if ok else {"group": "extra", "label": f"{t} ({Path(p).name})", "unit": None,
+                                      "params": {}, "status": "failed", "reason": str(value)})
+    return rows
+
+
 def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Sequence[tuple[str, str]] = (),
                 out: str | Path = "out/compare", workers: Workers = Workers(), include_all: bool = False,
                 command: str = "hwgen compare") -> dict:
@@ -64,19 +83,32 @@ def run_compare(opts: Options, *, units: Sequence[str] | None = None, extras: Se
     version = yosys_version()  # also checks Yosys works before any worker starts
     entries = select_entries(opts.width, units, include_all)
     tasks = [(e, opts) for e in entries]
-    results = workers.run(evaluate_entry, tasks, desc="compare")
-    extra_results = workers.run(evaluate_extra, [(p, t, opts) for p, t in extras], desc="extra") if extras else []
-    rows = []
-    for e, (ok, value) in zip(entries, results):
-        rows.append(value if ok else {"group": e.group, "label": e.label, "unit": e.unit or e.baseline,
-                                      "params": dict(e.params), "status": "failed", "reason": str(value)})
-    for (p, t), (ok, value) in zip(extras, extra_results):
-        rows.append(value if ok else {"group": "extra", "label": f"{t} ({Path(p).name})", "unit": None,
-                                      "params": {}, "status": "failed", "reason": str(value)})
     meta = {"command": command, "width": opts.width, "yosys_version": version, "stream": opts.stream,
             "ops": opts.ops, "seed": opts.seed, "fpga": opts.fpga,
             "liberty": Path(opts.liberty).name if opts.liberty else None}
     folder = Path(out)
+    results: list = [None] * len(entries)
+    extra_results: list = [None] * len(extras)
+    stage = "entries"
+    try:
+        results = workers.run(evaluate_entry, tasks, desc="compare")
+        stage = "extras"
+        extra_results = workers.run(evaluate_extra, [(p, t, opts) for p, t in extras], desc="extra") if extras else []
+    except TasksInterrupted as e:
+        if stage == "entries":
+            results = e.results
+        else:
+            extra_results = e.results
+        rows = _rows(entries, results, extras, extra_results)
+        partial = f"interrupted: {len(rows)} of {len(entries) + len(extras)} rows finished"
+        files = [atomic_write_text(folder / "compare.partial.md", f"PARTIAL ({partial}).\n\n" + markdown(rows, meta)),
+                 atomic_write_text(folder / "compare.partial.csv", csv_text(rows)),
+                 atomic_write_text(folder / "compare.partial.json", json_text(rows, {**meta, "partial": partial}))]
+        print(f"{partial}; kept in {', '.join(map(str, files))}", flush=True)
+        raise
+    rows = _rows(entries, results, extras, extra_results)
+    for name in ("compare.partial.md", "compare.partial.csv", "compare.partial.json"):
+        (folder / name).unlink(missing_ok=True)  # superseded by the complete result
     files = [atomic_write_text(folder / "compare.md", markdown(rows, meta)),
              atomic_write_text(folder / "compare.csv", csv_text(rows)),
              atomic_write_text(folder / "compare.json", json_text(rows, meta))]

@@ -2,12 +2,18 @@
 
 One task's exception never sinks the others: each outcome is ``(ok, value_or_message)``, in input order.
 A tqdm progress bar (on stderr) counts finished tasks.
+
+Ctrl-C (SIGINT to the parent or to the whole process group): worker processes ignore SIGINT themselves
+(their tools, in the same process group, still get it and stop), the parent cancels what has not started,
+terminates the workers (SIGTERM, then SIGKILL after a second) and raises :class:`TasksInterrupted`
+carrying the outcomes finished so far (None for the others), so the caller can keep them.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import signal
 import sys
 import traceback
 from dataclasses import dataclass
@@ -15,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from hwgen.toolchain import ToolError
 
-__all__ = ["run_tasks", "default_jobs", "TaskFailure", "Workers"]
+__all__ = ["run_tasks", "default_jobs", "TaskFailure", "Workers", "TasksInterrupted"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,39 @@ class Workers:
 
 class TaskFailure(str):
     """The message of a failed task (a str, so it serialises anywhere)."""
+
+
+class TasksInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_tasks`; ``results`` holds the finished outcomes (None where unfinished)."""
+
+    def __init__(self, results: list):
+        super().__init__("interrupted")
+        self.results = results
+
+
+def _worker_init() -> None:
+    """In each worker: Ctrl-C is the parent's to handle; SIGTERM ends the worker through SystemExit, so
+    a running ``subprocess.run`` kills its tool on the way out. A no-op handler rather than SIG_IGN: an
+    ignored signal stays ignored in the tools the worker starts, a handler does not survive exec, so the
+    tools (Yosys, Verilator) still stop on a Ctrl-C to the process group."""
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+
+    def _term(signum, frame):
+        raise SystemExit(143)
+    signal.signal(signal.SIGTERM, _term)
+
+
+def _stop_workers(pool) -> None:
+    procs = list(getattr(pool, "_processes", {}).values())
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=0.5)
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=0.5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def default_jobs() -> int:
@@ -76,23 +115,35 @@ def run_tasks(fn: Callable, items: Sequence, *, jobs: int | None = None, schedul
     if not items:
         return []
     with _progress(len(items), desc, progress) as bar:
-        if scheduler:
-            _run_dask(guarded, items, scheduler, results, bar)
-        elif (jobs or default_jobs()) == 1 or len(items) == 1:
-            for i, item in enumerate(items):
-                results[i] = guarded(item)
-                bar.update()
-        else:
-            with cf.ProcessPoolExecutor(max_workers=min(jobs or default_jobs(), len(items))) as pool:
-                futures = {pool.submit(guarded, item): i for i, item in enumerate(items)}
-                for fut in cf.as_completed(futures):
-                    i = futures[fut]
-                    try:
-                        results[i] = fut.result()
-                    except Exception as e:  # noqa: BLE001 - a worker process died
-                        results[i] = (False, TaskFailure(f"worker failed: {type(e).__name__}: {e}"))
+        try:
+            if scheduler:
+                _run_dask(guarded, items, scheduler, results, bar)
+            elif (jobs or default_jobs()) == 1 or len(items) == 1:
+                for i, item in enumerate(items):
+                    results[i] = guarded(item)
                     bar.update()
+            else:
+                _run_pool(guarded, items, min(jobs or default_jobs(), len(items)), results, bar)
+        except KeyboardInterrupt:
+            raise TasksInterrupted(results) from None
     return results
+
+
+def _run_pool(guarded, items, workers: int, results: list, bar) -> None:
+    pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    try:
+        futures = {pool.submit(guarded, item): i for i, item in enumerate(items)}
+        for fut in cf.as_completed(futures):
+            i = futures[fut]
+            try:
+                results[i] = fut.result()
+            except Exception as e:  # noqa: BLE001 - a worker process died
+                results[i] = (False, TaskFailure(f"worker failed: {type(e).__name__}: {e}"))
+            bar.update()
+    except BaseException:
+        _stop_workers(pool)  # Ctrl-C: do not wait for the tasks still running
+        raise
+    pool.shutdown(wait=True)
 
 
 def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
@@ -104,6 +155,7 @@ def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
         client = Client(scheduler, timeout="20s", set_as_default=False)
     except (OSError, TimeoutError) as e:
         raise ToolError(f"Cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    futures = []
     try:
         futures = client.map(guarded, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
@@ -114,5 +166,8 @@ def _run_dask(guarded, items, scheduler: str, results: list, bar) -> None:
             except Exception as e:  # noqa: BLE001 - a worker died or the task could not run
                 results[i] = (False, TaskFailure(f"dask task failed: {type(e).__name__}: {e}"))
             bar.update()
+    except KeyboardInterrupt:
+        client.cancel(futures)  # stop the cluster's work too, not only this process
+        raise
     finally:
         client.close()

@@ -82,7 +82,7 @@ def _external_points(opts: ParetoOptions, workers: Workers) -> list[dict]:
                            sta=opts.cost in STA_COSTS)
     items: list[tuple[str, str, dict | None]] = []  # (file, top, baseline fields or None for an extra)
     if opts.baselines:
-        out = Path(opts.folders.build_dir) / "baselines" / "arithsgen"
+        out = opts.folders.build / "baselines" / "arithsgen"
         for b in baseline_rows(widths=(opts.width,), out_dir=out, synth=False):
             items.append((b.verilog, b.top, {"name": b.name, "mismatches": b.mismatches, "vectors": b.vectors,
                                              "metrics": b.metrics, "error_set": b.error_set, "params": b.params}))

@@ -214,7 +214,7 @@ def prove_design(gen: Generated, options: ProveOptions = ProveOptions(), setting
     steps = options.maxsteps if options.maxsteps is not None else int(m["latency"]) + 3
     method = (f"temporal induction (sat -tempinduct, at most {steps} steps)" if clocked
               else "combinational miter (ABC iprove, then sat -prove)")
-    work = Path(settings.build_dir).resolve() / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
+    work = settings.build.resolve() / "prove" / (gen.module + ("__mutant" if transform is not None else ""))
     work.mkdir(parents=True, exist_ok=True)
     with open(work / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one proof per folder at a time (parallel tests share them)

@@ -55,7 +55,11 @@ def plot_cost_vs_error(rows: list[dict], cost: str, cost_label: str, path: Path,
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    import io
+
+    from hwgen.atomic import atomic_write_bytes
+    buf = io.BytesIO()  # rendered in memory, then written atomically like every other output
+    fig.savefig(buf, dpi=110, format=path.suffix.lstrip(".") or "png")
     plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
     return path

@@ -1,6 +1,8 @@
 """Run a sweep spec: every configuration as a task on the executor, results as tables.
 
-Files written to the output folder: ``sweep.json`` (every field), ``sweep.csv`` and ``sweep.md``.
+Files written to the output folder: ``sweep.json`` (every field), ``sweep.csv`` and ``sweep.md``. An
+interrupted run (Ctrl-C) writes the rows finished so far to ``sweep.partial.json``/``.csv``/``.md``
+instead (each marked partial), leaving a complete earlier result in place; a complete run removes them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from hwgen.atomic import atomic_write_text
 from hwgen.energy.measure import EnergyOptions
 from hwgen.evaluation.config import SweepTask, run_config
-from hwgen.evaluation.executor import Workers
+from hwgen.evaluation.executor import TasksInterrupted, Workers
 from hwgen.evaluation.pipeline import EvalSettings
 from hwgen.settings import Settings
 from hwgen.sweep.spec import SweepSpec
@@ -67,19 +69,42 @@ def run_sweep(spec: SweepSpec, *, out: str | Path, workers: Workers = Workers(),
     if "synth" in spec.steps or "energy" in spec.steps:
         yosys_version()  # fail fast, once, if Yosys cannot run here
     tasks = _tasks(spec, use_cache, folders)
-    results = workers.run(run_config, tasks, desc=f"sweep {spec.name}")
+    folder = Path(out)
+    try:
+        results = workers.run(run_config, tasks, desc=f"sweep {spec.name}")
+    except TasksInterrupted as e:
+        done = [(t, r) for t, r in zip(tasks, e.results) if r is not None]
+        rows = _rows(done)
+        files = _write(spec, rows, folder, command, partial=f"{len(rows)} of {len(tasks)} configurations")
+        print(f"interrupted: {len(rows)} finished rows kept in {', '.join(map(str, files))}", flush=True)
+        raise
+    rows = _rows(list(zip(tasks, results)))
+    files = _write(spec, rows, folder, command, partial=None)
+    for name in ("sweep.partial.json", "sweep.partial.csv", "sweep.partial.md"):
+        (folder / name).unlink(missing_ok=True)  # superseded by the complete result
+    return {"rows": rows, "files": files, "failed": sum(r["status"] != "ok" for r in rows),
+            "cached": sum(bool(r.get("cached")) for r in rows)}
+
+
+def _rows(outcomes) -> list[dict]:
     rows = []
-    for t, (ok, value) in zip(tasks, results):
+    for t, (ok, value) in outcomes:
         if ok:
             rows.append({**value, "status": "ok"})
         else:
             rows.append({"index": t.index, "unit": t.unit, "params": t.params, "status": "failed",
                          "reason": str(value)})
-    folder = Path(out)
-    files = [atomic_write_text(folder / "sweep.json", json.dumps({"spec": spec.name, "steps": list(spec.steps),
-                                                                  "rows": rows}, indent=2, sort_keys=True,
-                                                                 default=str) + "\n"),
-             atomic_write_text(folder / "sweep.csv", _csv(rows)),
-             atomic_write_text(folder / "sweep.md", _markdown(spec, rows, command))]
-    return {"rows": rows, "files": files, "failed": sum(r["status"] != "ok" for r in rows),
-            "cached": sum(bool(r.get("cached")) for r in rows)}
+    return rows
+
+
+def _write(spec: SweepSpec, rows: list[dict], folder: Path, command: str, partial: str | None) -> list[Path]:
+    """The three files, each atomically; ``partial`` (what was finished) names them ``sweep.partial.*``."""
+    stem = "sweep.partial" if partial else "sweep"
+    doc = {"spec": spec.name, "steps": list(spec.steps), "rows": rows}
+    md = _markdown(spec, rows, command)
+    if partial:
+        doc["partial"] = f"interrupted: {partial} finished"
+        md = f"PARTIAL (interrupted): {partial} finished.\n\n" + md
+    return [atomic_write_text(folder / f"{stem}.json", json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"),
+            atomic_write_text(folder / f"{stem}.csv", _csv(rows)),
+            atomic_write_text(folder / f"{stem}.md", md)]

@@ -31,11 +31,15 @@ def file_design(path: str | Path, top: str, chparams: Mapping[str, int] | None =
     try:
         text = p.read_text()
     except OSError as e:
-        raise ParamError(f"Cannot read Verilog file {str(path)!r}: {e.strerror}") from None
+        raise ParamError(f"Cannot read Verilog file {str(path)[:80]!r}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ParamError(f"Verilog file {str(path)[:80]!r} is not UTF-8 text") from None
     if not re.search(rf"\bmodule\s+{re.escape(top)}\b", text):
         raise ParamError(f"Verilog file {str(path)!r} has no module {top!r}")
     # A fixed file name in the work folder: the text, not the host path, identifies the design.
-    return Design(label=label or top, top=top, sources=((f"extra_{p.name}", text),),
+    # Only safe characters in that name: it goes unquoted into the Yosys script (spaces split it).
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", p.name)
+    return Design(label=label or top, top=top, sources=((f"extra_{safe}", text),),
                   chparams=tuple(sorted((chparams or {}).items())), params=dict(chparams or {}))
 
 
@@ -43,7 +47,7 @@ def parse_extra(spec: str) -> tuple[str, str]:
     """``FILE.v:TOP`` -> (file, top)."""
     path, sep, top = spec.rpartition(":")
     if not sep or not path or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", top):
-        raise ParamError(f"--extra must look like FILE.v:TOP (a Verilog file and its module), not {spec!r}")
+        raise ParamError(f"--extra must look like FILE.v:TOP (a Verilog file and its module), not {spec[:80]!r}")
     return path, top
 
 

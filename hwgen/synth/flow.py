@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -115,7 +116,8 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
     script = script_path(script_name).read_text()
     lib = _liberty_bytes(liberty)
     lib_script = script_path("liberty").read_text() if lib is not None else ""
-    version = yosys_version()
+    # The version probe runs beside the cache when one is given (a read-only working folder stays untouched).
+    version = yosys_version(Path(cache_dir) / "yosys-version" if cache_dir is not None else None)
     key = content_key("synth", FLOW_VERSION, design.digest(), script_name, script, lib_script,
                       hashlib.sha256(lib).hexdigest() if lib is not None else None, version,
                       sorted(GE_WEIGHTS.items()))
@@ -124,6 +126,53 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
         return SynthResult(cached, entry.path)
 
     work = entry.begin()
+    try:
+        data = _run(_YosysRun(design, target, dsp, liberty, lib, script, lib_script, version), work, timeout)
+    except ToolError as e:
+        # The work folder goes away, so the message must not name it: keep the log where it can be read.
+        log = _keep_log(work, design.label, target)
+        entry.abandon()
+        raise ToolError(str(e).replace(f" in {work}", "") + (f" (log: {log})" if log else "")) from None
+    except BaseException:
+        entry.abandon()  # a failed or interrupted run leaves no work folder behind
+        raise
+    folder = entry.commit(data)
+    return SynthResult(data, folder)
+
+
+def _keep_log(work: Path, label: str, target: str) -> Path | None:
+    """Copy a failed run's Yosys log to ``<cache folder>/failed/`` (the work folder is deleted)."""
+    src = work / "yosys.log"
+    if not src.exists():
+        return None
+    dest = work.parent.parent / "failed" / f"{label}-{target}.yosys.log"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    except OSError:
+        return None
+    return dest
+
+
+@dataclass(frozen=True)
+class _YosysRun:
+    """What one synthesis run reads: the design, the target and its script, the Liberty file (path and
+    bytes) with its mapping script, and the Yosys version recorded with the figures."""
+
+    design: Design
+    target: str
+    dsp: bool
+    liberty: str | Path | None
+    lib: bytes | None
+    script: str
+    lib_script: str
+    version: str
+
+
+def _run(job: _YosysRun, work: Path, timeout: float | None) -> dict:
+    """One Yosys run in ``work``; the figures of :func:`synthesize`."""
+    design, target, dsp, liberty, lib = job.design, job.target, job.dsp, job.liberty, job.lib
+    script, lib_script, version = job.script, job.lib_script, job.version
     for name, text in design.sources:
         (work / name).write_text(text)
     full = design.read_script()
@@ -157,5 +206,4 @@ def synthesize(design: Design, target: str = "generic", *, dsp: bool = False,
             data["liberty_cells_by_type"] = dict(sorted(lstat.get("num_cells_by_type", {}).items()))
     else:
         data.update(_fpga_counts(cells))
-    folder = entry.commit(data)
-    return SynthResult(data, folder)
+    return data

@@ -115,8 +115,16 @@ def load_netlist(source: str | Path | dict, top: str | None = None,
     ``output_pins`` (cell type -> output pin names) gives directions for cells Yosys wrote without them
     (Liberty cells are black boxes to Yosys); ``sequential_types`` names their flip-flops.
     """
-    data = source if isinstance(source, dict) else json.loads(Path(source).read_text())
-    modules = data.get("modules", {})
+    if isinstance(source, dict):
+        data = source
+    else:
+        try:
+            data = json.loads(Path(source).read_text())
+        except (OSError, ValueError) as e:
+            raise NetlistError(f"cannot read the netlist {Path(source).name}: {e}") from None
+    modules = data.get("modules") if isinstance(data, dict) else None
+    if not isinstance(modules, dict) or not modules:
+        raise NetlistError("the netlist has no modules (damaged file?)")
     if top is None:
         tops = [n for n, m in modules.items() if int(m.get("attributes", {}).get("top", 0) or 0)]
         candidates = tops or list(modules)

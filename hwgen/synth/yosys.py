@@ -115,6 +115,8 @@ def _version_for(cmd: tuple[str, ...], workdir: str) -> str:
     return m.group(1) + (f" ({m.group(2)})" if m.group(2) else "")
 
 
-def yosys_version(workdir: str | os.PathLike = "build/hwgen/yosys-version") -> str:
-    """``'Yosys 0.70 (28ba3cb92)'``: read from the ``creator`` field Yosys writes into JSON output."""
-    return _version_for(tuple(yosys_command()), str(Path(workdir).resolve()))
+def yosys_version(workdir: str | os.PathLike | None = None) -> str:
+    """``'Yosys 0.70 (28ba3cb92)'``: read from the ``creator`` field Yosys writes into JSON output (the
+    probe runs in ``yosys-version`` under the build folder unless ``workdir`` is given)."""
+    work = Path(workdir).resolve() if workdir is not None else Settings().build.resolve() / "yosys-version"
+    return _version_for(tuple(yosys_command()), str(work))

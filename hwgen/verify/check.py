@@ -27,7 +27,12 @@ from hwgen.verify.layout import Layout, layout_for
 from hwgen.verify.result import CHUNK, DEFAULT_RANDOM, VerifyResult, VerifyRun
 from hwgen.verify.wrapper import WRAPPER_TOP, bulk_wrapper
 
-__all__ = ["VerifyResult", "VerifyOptions", "verify", "verify_design", "select_vectors", "DEFAULT_RANDOM", "CHUNK", "PATHS"]
+__all__ = ["VerifyResult", "VerifyOptions", "verify", "verify_design", "select_vectors", "DEFAULT_RANDOM", "CHUNK", "PATHS",
+           "MAX_VECTORS"]
+
+#: Largest random vector count (or clock steps) of one verification; memory stays bounded below it, since
+#: vectors beyond CHUNK are drawn and checked CHUNK at a time (README: resource limits).
+MAX_VECTORS = 1 << 40
 
 #: bulk: HDL wrapper under cocotb; vector: cocotb drives each step; native: Verilator C++ harness
 #: (hwgen.verify.native). ``--vectors exhaustive`` on the bulk path switches to native by itself when the
@@ -57,15 +62,34 @@ def select_vectors(unit: Unit, params: Mapping[str, Any], vectors: str | int | N
                              "(or use --path native with Verilator)")
         return [ex], True
     n = DEFAULT_RANDOM if vectors is None else int(vectors)
-    if n < 0:
-        raise ParamError(f"--vectors must be 'exhaustive' or a count >= 0, not {vectors!r}")
+    if not 0 <= n <= MAX_VECTORS:
+        raise ParamError(f"--vectors must be 'exhaustive' or a count in 0..{MAX_VECTORS} (2^40), "
+                         f"not {str(vectors)[:80]!r}")
     rng = np.random.default_rng(seed)
-    batches = [unit.stimulus.directed(params)]
+    directed = unit.stimulus.directed(params)
+    if n > CHUNK:
+        # Bounded memory whatever the count: random vectors are drawn CHUNK at a time, as they are used.
+        return _Streamed(unit, params, rng, directed, n), False
+    batches = [directed]
     if n:
         batches.append(unit.stimulus.random(params, rng, n))
     if not unit.sequential:
         batches = [_concat(batches)]
     return batches, False
+
+
+class _Streamed:
+    """Batches drawn lazily: the directed ones, then ``n`` random vectors in blocks of :data:`CHUNK`
+    (for sequential units each block is a run of clock steps from reset). ``total`` counts them all."""
+
+    def __init__(self, unit: Unit, params, rng, directed: dict, n: int):
+        self.unit, self.params, self.rng, self.directed, self.n = unit, params, rng, directed, n
+        self.total = _count(directed) + n
+
+    def __iter__(self):
+        yield self.directed
+        for lo in range(0, self.n, CHUNK):
+            yield self.unit.stimulus.random(self.params, self.rng, min(CHUNK, self.n - lo))
 
 
 def _chunks(vec: dict, size: int):
@@ -108,7 +132,7 @@ class VerifyOptions:
     def __post_init__(self):
         if self.path not in PATHS:
             raise ParamError(f"--path must be one of {', '.join(PATHS)}, not {self.path!r}")
-        if self.timeout is not None and self.timeout <= 0:
+        if self.timeout is not None and not 0 < self.timeout < float("inf"):  # NaN fails too
             raise ParamError(f"--timeout must be a number of seconds > 0, not {self.timeout!r}")
 
 
@@ -136,18 +160,47 @@ def verify_design(gen: Generated, options: VerifyOptions = VerifyOptions(), sett
         path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
     if path == "native" and simulator != "verilator":
         raise ParamError(f"--path native runs on Verilator only, not on {simulator!r}")
-    if path == "native" and vectors == "exhaustive" and native.needs_native(unit, params):
-        batches, exhaustive = None, True  # the harness enumerates the input space itself
-    else:
-        batches, exhaustive = select_vectors(unit, params, vectors, seed)
+    count_mode = path == "native" and vectors == "exhaustive" and native.needs_native(unit, params)
+
+    def vector_set():
+        if count_mode:
+            return None, True  # the harness enumerates the input space itself
+        return select_vectors(unit, params, vectors, seed)
+
+    first = vector_set()  # bad --vectors are reported before anything is built
     if transform is not None:
         gen = transform(gen)
-    bdir = _build_dir(Path(settings.build_dir).resolve(), simulator, path,
+    bdir = _build_dir(settings.build.resolve(), simulator, path,
                       gen.module + ("__mutant" if transform is not None else ""))
-    run = VerifyRun(gen, bdir, batches, exhaustive, seed, simulator, path, options.max_examples,
-                    options.timeout or settings.sim_timeout, options.progress, settings.native_jobs)
-    with _locked(bdir):
+
+    def attempt(vectors_):
+        batches, exhaustive = vectors_
+        run = VerifyRun(gen, bdir, batches, exhaustive, seed, simulator, path, options.max_examples,
+                        options.timeout or settings.sim_timeout, options.progress, settings.native_jobs)
         return native.verify_native(run) if path == "native" else _verify_in(run)
+
+    with _locked(bdir):
+        reused = any(p.name != ".lock" for p in bdir.iterdir())
+        try:
+            return attempt(first)
+        except ToolError:
+            if not reused:
+                raise
+            # A build folder damaged by a killed run or an edit: start it afresh, once (with the same
+            # vectors drawn again from the seed: a streamed set is used up).
+            _wipe_build(bdir)
+            return attempt(vector_set())
+
+
+def _wipe_build(bdir: Path) -> None:
+    import shutil
+    for p in bdir.iterdir():
+        if p.name == ".lock":
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -199,13 +199,33 @@ def _workers(jobs: int) -> int:
     return max(1, jobs or (os.cpu_count() or 1))
 
 
-def _in_threads(func, job: _Job, tasks: list, workers: int) -> Iterator[tuple[int, Any]]:
-    """(task number, result) as tasks finish; numpy releases the GIL in big array operations."""
+def _stream_tasks(batches) -> Iterator[tuple[dict, int]]:
+    """(chunk, first index) of every batch, drawn lazily: a streamed batch list stays in bounded memory."""
+    for b in batches:
+        n = len(next(iter(b.values())))
+        for lo in range(0, n, CHUNK):
+            yield {k: np.asarray(v)[lo:lo + CHUNK] for k, v in b.items()}, lo
+
+
+def _in_threads(func, job: _Job, tasks, workers: int) -> Iterator[tuple[int, Any]]:
+    """(task number, result) as tasks finish; numpy releases the GIL in big array operations. At most
+    2 * workers tasks are in flight, so a lazy task iterator is drawn only as fast as it is checked."""
+    pending = iter(enumerate(tasks))
     with cf.ThreadPoolExecutor(workers) as ex:
-        futures = {ex.submit(func, job, *t): i for i, t in enumerate(tasks)}
+        futures: dict = {}
         try:
-            for fut in cf.as_completed(futures):
-                yield futures[fut], fut.result()
+            while True:
+                while len(futures) < 2 * workers:
+                    nxt = next(pending, None)
+                    if nxt is None:
+                        break
+                    futures[ex.submit(func, job, *nxt[1])] = nxt[0]
+                if not futures:
+                    return
+                done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    number = futures.pop(fut)
+                    yield number, fut.result()
         finally:
             for fut in futures:
                 fut.cancel()
@@ -302,12 +322,11 @@ def verify_native(run: VerifyRun) -> VerifyResult:
         size = min(COUNT_TASK, max(COUNT_CHUNK, total // (4 * _workers(jobs))))
         func, tasks = _count_task, [(lo, min(size, total - lo)) for lo in range(0, total, size)]
     else:
-        total = sum(len(next(iter(b.values()))) for b in batches)
-        func, tasks = _stream_task, []
-        for b in batches:
-            n = len(next(iter(b.values())))
-            tasks += [({k: np.asarray(v)[lo:lo + CHUNK] for k, v in b.items()}, lo) for lo in range(0, n, CHUNK)]
-    workers = min(_workers(jobs), len(tasks))
+        total = getattr(batches, "total", None)
+        if total is None:
+            total = sum(len(next(iter(b.values()))) for b in batches)
+        func, tasks = _stream_task, _stream_tasks(batches)
+    workers = min(_workers(jobs), len(tasks)) if isinstance(tasks, list) else _workers(jobs)
     # Count mode is model-bound: processes; stream mode moves the vectors, which threads share for free.
     execute = _in_processes if count_mode and workers > 1 and _picklable(job) else _in_threads
     found = []

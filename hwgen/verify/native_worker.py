@@ -22,9 +22,14 @@ def main() -> int:
         for task in tasks:
             pickle.dump(("ok", func(job, *task)), out)
             out.flush()
+    except KeyboardInterrupt:
+        return 130  # Ctrl-C reached the whole process group: the parent reports it, quietly end here
     except BaseException as e:  # reported to the parent, which raises it as a ToolError
-        pickle.dump(("error", f"{type(e).__name__}: {e}"), out)
-        out.flush()
+        try:
+            pickle.dump(("error", f"{type(e).__name__}: {e}"), out)
+            out.flush()
+        except (OSError, KeyboardInterrupt):
+            pass  # the parent is gone
         return 1
     return 0
 

@@ -17,6 +17,8 @@ Signed modes:
   itself when N-1 is a power of two and through its count otherwise. The result's inversion is folded
   into the antilog shifter (invert the mantissa, fill with ones), costing w gates instead of 2N.
 * ``sign_magnitude``: |x| (N bits: |-2^(N-1)| fits), then -P = ~P + 1 with ~P again from the shifter.
+  The one product beyond the signed 2N-bit port, +2^(2N-1), saturates to 2^(2N-1) - 1 there; the MAC
+  accumulates the unsaturated (2N + 1)-bit product.
 
 The product is forced to 0 by clearing the shifter's mantissa (w gates) rather than the 2N output bits.
 """
@@ -82,6 +84,10 @@ class MitchW(wiring.Component):
         op = signed(width) if is_signed else unsigned(width)
         out = signed(2 * width) if is_signed else unsigned(2 * width)
         super().__init__({"a": In(op), "b": In(op), "p": Out(out)})
+        # Not a port: the unsaturated (2N + 1)-bit product a MAC accumulates (sign_magnitude only; the
+        # other modes never exceed the port, so the MAC reads ``p``).
+        self.true_product = Signal(signed(2 * width + 1), name="true_product") \
+            if signedness == "sign_magnitude" else None
 
     @property
     def datapath_width(self) -> int:
@@ -157,7 +163,14 @@ class MitchW(wiring.Component):
                 p, dropped = antilog_shift(m, mant_signed, shift, 2 * dw, fill=neg, pad=0, with_dropped=True)
                 low = Signal(fb, name="product_low")
                 m.d.comb += low.eq(p[:fb] + (dropped & neg))
-                m.d.comb += product.eq(Cat(low, p[fb:]))
+                wide = Cat(low, p[fb:])
+                # The true product has 2N + 1 bits: the sign is `neg` (|P| <= 2^(2N-1) and -P fits 2N
+                # bits). Only +2^(2N-1) ((-2^(N-1))^2 at w = 2, unbiased) overflows the port; it
+                # saturates to 2^(2N-1) - 1, which is its bit inverse (2N XOR gates, no comparator).
+                m.d.comb += self.true_product.eq(Cat(wide, neg))
+                overflow = Signal(name="port_overflow")
+                m.d.comb += overflow.eq(~neg & wide[-1])
+                m.d.comb += product.eq(wide ^ overflow.replicate(2 * self.width))
         m.d.comb += self.p.eq(delay(m, product, self.pipeline, "product"))
         return m
 
@@ -188,5 +201,7 @@ class MitchWMAC(wiring.Component):
         m = Module()
         m.submodules.mul = mul = MitchW(self.width, self.w, self.signedness, self.unbiased, 0)
         m.d.comb += [mul.a.eq(self.a), mul.b.eq(self.b)]
-        accumulate(m, mul.p, self.en, self.clr, self.acc, self.pipeline)
+        # The true product, not the port's saturated value: a MAC must not lose +2^(2N-1).
+        term = mul.true_product if mul.true_product is not None else mul.p
+        accumulate(m, term, self.en, self.clr, self.acc, self.pipeline)
         return m

@@ -25,7 +25,7 @@ import numpy as np
 from hwgen.numeric.intops import as_ints, wrap
 
 __all__ = ["SIGNEDNESS", "leading_one_index", "mitchw_magnitude", "mitchw_model", "mitchw_mac_model",
-           "accumulate"]
+           "accumulate", "mitchw_true_product", "saturate"]
 
 SIGNEDNESS = ("unsigned", "ones_complement", "sign_magnitude")
 
@@ -72,31 +72,58 @@ def _out(values: np.ndarray, bits: int) -> np.ndarray:
     return np.array([int(v) for v in values.reshape(-1)], dtype=object).reshape(values.shape)
 
 
-def mitchw_model(params, vec):
-    """``{'p': P}`` for operands ``vec['a']``, ``vec['b']`` (signed values in the signed modes)."""
+def mitchw_true_product(params, vec) -> np.ndarray:
+    """The approximate product before it meets the output port, in 2N + 1 bits (no wrap, no saturation).
+
+    Only ``sign_magnitude`` can exceed the 2N-bit signed port: (-2^(N-1))^2 at w = 2 with ``unbiased``
+    gives +2^(2N-1). The MAC accumulates this value; the multiplier port saturates it
+    (:func:`mitchw_model`). int64 up to N = 30 (2N + 1 <= 62 bits), Python ints above.
+    """
     n, w, mode, unbiased = params["width"], params["w"], params["signedness"], params["unbiased"]
     a = np.asarray(as_ints(vec["a"], n + 1)).astype(np.int64)
     b = np.asarray(as_ints(vec["b"], n + 1)).astype(np.int64)
     zero = (a == 0) | (b == 0)
     if mode == "unsigned":
         mag = mitchw_magnitude(np.where(zero, 1, a), np.where(zero, 1, b), w, unbiased)
-        return {"p": _out(np.where(zero, np.uint64(0), mag), 2 * n)}
+        return _out(np.where(zero, np.uint64(0), mag), 2 * n)
     neg = (a < 0) != (b < 0)
     if mode == "ones_complement":
         # ~x = |x| - 1 for negative x; the 0 that x = -1 becomes enters as 1.
         da = np.where(a < 0, np.maximum(~a, 1), np.maximum(a, 1))
         db = np.where(b < 0, np.maximum(~b, 1), np.maximum(b, 1))
-        mag = mitchw_magnitude(da, db, w, unbiased).astype(np.int64)
-        p = np.where(neg, ~mag, mag)
-    elif mode == "sign_magnitude":
-        mag = mitchw_magnitude(np.maximum(np.abs(a), 1), np.maximum(np.abs(b), 1), w, unbiased)
-        # |P| <= 2^(2N-1): the one case reaching it, (-2^(N-1))^2 at w = 2 unbiased, wraps in 2N bits
-        # like the hardware (for N = 32 already in the int64 conversion).
-        mag = mag.astype(np.int64)
-        p = np.where(neg, -mag, mag)
-    else:
+        mag = mitchw_magnitude(da, db, w, unbiased).astype(np.int64)  # < 2^(2N-2): fits any N <= 32
+        return _out(np.where(zero, 0, np.where(neg, ~mag, mag)), 2 * n)
+    if mode != "sign_magnitude":
         raise ValueError(f"signedness must be one of {', '.join(SIGNEDNESS)}, not {mode!r}")
-    return {"p": _out(wrap(np.where(zero, 0, p), 2 * n, True), 2 * n)}
+    mag = mitchw_magnitude(np.maximum(np.abs(a), 1), np.maximum(np.abs(b), 1), w, unbiased)
+    mag = np.where(zero, np.uint64(0), mag)
+    if 2 * n + 1 <= 62:
+        m = mag.astype(np.int64)
+        return np.where(neg, -m, m)
+    # |P| <= 2^(2N-1) = 2^63 at N = 32: beyond int64, so Python ints.
+    flat = [-int(v) if s else int(v) for v, s in zip(mag.reshape(-1), neg.reshape(-1))]
+    return np.array(flat, dtype=object).reshape(mag.shape)
+
+
+def saturate(values: np.ndarray, bits: int) -> np.ndarray:
+    """Clamp signed ``values`` into the ``bits``-bit two's complement range."""
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if values.dtype == object:
+        return np.array([min(max(int(v), lo), hi) for v in values.reshape(-1)], dtype=object).reshape(values.shape)
+    return np.clip(values, lo, hi)
+
+
+def mitchw_model(params, vec):
+    """``{'p': P}`` for operands ``vec['a']``, ``vec['b']`` (signed values in the signed modes).
+
+    In ``sign_magnitude`` the one product beyond the 2N-bit signed port, +2^(2N-1), saturates to
+    2^(2N-1) - 1 (a wrap would flip its sign); every other product is exact at the port.
+    """
+    n = params["width"]
+    p = mitchw_true_product(params, vec)
+    if params["signedness"] == "sign_magnitude":
+        p = saturate(p, 2 * n)
+    return {"p": _out(np.asarray(p), 2 * n)}
 
 
 def accumulate(terms: np.ndarray, en: np.ndarray, clr: np.ndarray, acc_width: int, is_signed: bool):
@@ -131,7 +158,9 @@ def accumulate(terms: np.ndarray, en: np.ndarray, clr: np.ndarray, acc_width: in
 
 
 def mitchw_mac_model(params, vec):
-    """Accumulator value after each clock step of a MAC with Mitch-w products and exact accumulation."""
-    p = mitchw_model(params, {"a": vec["a"], "b": vec["b"]})["p"]
+    """Accumulator value after each clock step of a MAC with Mitch-w products and exact accumulation.
+
+    The MAC adds the true (2N + 1)-bit product, not the multiplier port's saturated value."""
+    p = mitchw_true_product(params, {"a": vec["a"], "b": vec["b"]})
     return {"acc": accumulate(p, vec["en"], vec["clr"], params["acc_width"],
                               params["signedness"] != "unsigned")}

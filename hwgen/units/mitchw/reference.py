@@ -4,7 +4,8 @@ Per operand: the index k of the leading one (a loop over the bits), the K = w-1 
 (normalise by shifting the leading one to the top, then slice), forced last bit when ``unbiased`` and
 bits are dropped (k > K); L = (k << K) | frac. Then r = L(a) + L(b), c = r >> K, m = r mod 2^K and
 P = (2^K + m) * 2^(c-K), floored. Signed modes feed ones' complement or exact magnitudes and fix the sign
-of the result; an operand equal to +0 (or any 0, unsigned) gives 0.
+of the result; an operand equal to +0 (or any 0, unsigned) gives 0. In sign-magnitude the product is
+formed in 2N + 1 bits and saturated into the 2N-bit port (``prod_full`` is what the MAC reference adds).
 """
 
 from hwgen.reference_verilog import output_delay
@@ -28,6 +29,11 @@ def _log_form(x: str, n: int, k_bits: int, frac_bits: int, unbiased: bool) -> li
         f"    l_{x} = (k_{x} << {frac_bits}) | f_{x};",
         "  end",
     ]
+
+
+#: Configurations that prove in seconds: the defaults, and the one port overflow (saturated) of
+#: sign_magnitude at w = 2, unbiased.
+QUICK = ({}, {"width": 4, "w": 2, "signedness": "sign_magnitude", "unbiased": True})
 
 
 def reference(p, ports=None) -> str:
@@ -55,9 +61,15 @@ def reference(p, ports=None) -> str:
     ]
     if mode == "unsigned":
         lines.append(f"  wire [{2 * n - 1}:0] prod = zero ? {2 * n}'d0 : pu;")
-    else:
-        fix = "~pu" if mode == "ones_complement" else "-pu"
+    elif mode == "ones_complement":
         lines.append(f"  wire [{2 * n - 1}:0] prod = zero ? {2 * n}'d0 : "
-                     f"(a[{n - 1}] ^ b[{n - 1}]) ? {fix} : pu;")
+                     f"(a[{n - 1}] ^ b[{n - 1}]) ? ~pu : pu;")
+    else:
+        # The true product in 2N + 1 bits (what a MAC adds), then saturation into the 2N-bit signed port:
+        # +2^(2N-1) (from (-2^(N-1))^2 at w = 2, unbiased) becomes 2^(2N-1) - 1.
+        lines += [f"  wire [{2 * n}:0] prod_full = zero ? {2 * n + 1}'d0 : "
+                  f"(a[{n - 1}] ^ b[{n - 1}]) ? -{{1'b0, pu}} : {{1'b0, pu}};",
+                  f"  wire [{2 * n - 1}:0] prod = (!prod_full[{2 * n}] && prod_full[{2 * n - 1}]) ? "
+                  f"{{1'b0, {{{2 * n - 1}{{1'b1}}}}}} : prod_full[{2 * n - 1}:0];"]
     lines.append(output_delay("p", "prod", 2 * n, pipeline))
     return "\n".join(lines)
