@@ -203,8 +203,11 @@ MEMORY_LIMIT = 3 << 30
 
 
 def _run(args, cwd: Path):
+    # A fresh XDG cache keeps hwgen's own user-cache writes in the test folder; the WebAssembly Yosys keeps its
+    # compiled cache (YOWASP_CACHE_DIR), else every invocation that reached Yosys would recompile it (minutes).
+    yowasp = os.environ.get("YOWASP_CACHE_DIR") or str(Path.home() / ".cache" / "YoWASP")
     env = dict(os.environ, PYTHONPATH=str(REPO), HWGEN_BUILD_DIR=str(cwd / "build"),
-               HWGEN_CACHE_DIR=str(cwd / "cache"), XDG_CACHE_HOME=str(cwd / "xdg"))
+               HWGEN_CACHE_DIR=str(cwd / "cache"), XDG_CACHE_HOME=str(cwd / "xdg"), YOWASP_CACHE_DIR=yowasp)
     env.pop("HWGEN_DEBUG", None)
     before = _snapshot(cwd)
     p = subprocess.Popen([sys.executable, "-m", "hwgen", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
