@@ -174,3 +174,11 @@ def test_only_the_command_line_reads_the_environment():
                     isinstance(node.value, ast.Name) and node.value.id == "os":
                 readers.append(rel)
     assert readers == []
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists every package of hwgen, so a non-editable install carries all of them."""
+    import tomllib
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    present = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "hwgen").rglob("__init__.py")}
+    assert present - listed == set()
