@@ -131,7 +131,25 @@ def _table(f: dict) -> list[tuple[str, list[str]]]:
         ("compare-extra-wrong-module", ["compare", "--extra", f["with space.v"] + ":nosuch"]),
         ("compare-extra-not-utf8", ["compare", "--extra", f["latin1.v"] + ":m"]),
         ("compare-liberty-empty", ["compare", "--liberty", f["empty.lib"]]),
-        ("compare-unknown-fpga", ["compare", "--fpga", "ecp5"]),
+        ("compare-unknown-fpga", ["compare", "--fpga", "nosuch"]),
+        ("compare-pnr-on-xilinx", ["compare", "--fpga", "xilinx", "--pnr"]),
+        # fmax
+        ("fmax-unknown-unit", ["fmax", "nosuch"]),
+        ("fmax-pipeline-set-by-p", ["fmax", "mul", "-p", "pipeline=1"]),
+        ("fmax-bad-depths", ["fmax", "mul", "--pipeline", "x..y"]),
+        # pareto
+        ("pareto-width-12", ["pareto", "--width", "12"]),
+        ("pareto-um2-without-liberty", ["pareto", "--cost", "area_um2"]),
+        ("pareto-bad-metric", ["pareto", "--metric", "ep"]),
+        ("pareto-extra-missing", ["pareto", "--extra", f["missing"] + ".v:top"]),
+        # export
+        ("export-unknown-unit", ["export", "nosuch", "-o", "pkg"]),
+        ("export-bad-vectors", ["export", "mul", "--vectors", "many", "-o", "pkg"]),
+        ("export-out-is-file", ["export", "mul", "-o", f["afile"]]),
+        # export-lut
+        ("export-lut-16-bit-unit", ["export-lut", "mul", "-p", "width=16", "--format", "npy", "-o", "t.npy"]),
+        ("export-lut-bad-format", ["export-lut", "mul", "--format", "xls", "-o", "t.xls"]),
+        ("export-lut-unknown-unit", ["export-lut", "nosuch", "--format", "npy", "-o", "t.npy"]),
         # sweep
         ("sweep-missing-spec", ["sweep", f["missing"] + ".toml"]),
         ("sweep-spec-not-utf8", ["sweep", f["notutf8.toml"]]),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hwgen.emit import elaborate
 from hwgen.registry import get_unit
 from hwgen.synth import synthesize, unit_design
 from hwgen.synth.cache import CacheEntry
@@ -27,14 +28,16 @@ MUL4 = {"width": 4}
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("HWGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("HWGEN_BUILD_DIR", str(tmp_path / "build"))
-    return tmp_path / "cache"
+    """A fresh default build folder (the library's default settings: the command line would pass
+    HWGEN_BUILD_DIR down instead); its cache folder is returned."""
+    import hwgen.settings
+    monkeypatch.setattr(hwgen.settings, "default_build_dir", lambda: tmp_path / "build")
+    return tmp_path / "build" / "cache"
 
 
 def _design():
     unit = get_unit("mul")
-    return unit_design(unit, unit.resolve(MUL4))
+    return unit_design(elaborate(unit, unit.resolve(MUL4)))
 
 
 def _tmp_folders(root: Path):
@@ -76,17 +79,16 @@ def test_damaged_synthesis_entry_is_recomputed_and_replaced(cache, kind):
 
 
 def test_damaged_energy_side_file_is_recomputed(cache):
-    from hwgen.energy.measure import unit_energy
+    from hwgen.energy.measure import EnergyOptions, unit_energy
     unit = get_unit("mul")
-    params = unit.resolve(MUL4)
-    design = _design()
-    result = synthesize(design, "generic")
-    first = unit_energy(unit, params, result, ops=256, design=design)
+    gen = elaborate(unit, unit.resolve(MUL4))
+    result = synthesize(unit_design(gen), "generic")
+    first = unit_energy(gen, result, EnergyOptions(ops=256))
     (side,) = result.folder.glob("energy_*.json")
     for damage in ("{}", "[]", side.read_text()[:40],
                    side.read_text().replace('"energy_proxy": ', '"energy_proxy": 9', 1)):
         side.write_text(damage)
-        assert unit_energy(unit, params, result, ops=256, design=design) == first
+        assert unit_energy(gen, result, EnergyOptions(ops=256)) == first
     assert json.loads(side.read_text())["result"] == first  # replaced by a sound file
 
 

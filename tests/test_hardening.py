@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from hwgen.params import ParamError
+from hwgen.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ def _cli(args, cwd, **env_extra):
 
 def _demo_args(tmp_path, **kw):
     base = dict(out=str(tmp_path / "rtl"), reports=str(tmp_path / "reports"), seed=1, units=None,
-                skip_compare=True, skip_accuracy=True)
+                skip_compare=True, skip_accuracy=True, skip_pareto=True, settings=Settings())
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -95,7 +96,8 @@ def test_compare_with_no_measured_row_fails(monkeypatch, tmp_path, capsys):
         "rows": [{"status": "not registered", "label": "x", "reason": "r"}], "files": [], "failed": 0})
     args = argparse.Namespace()
     args.__dict__.update(width=8, units=None, all=False, out=str(tmp_path / "o"), liberty=None, extra=[],
-                         fpga="none", stream="cnn", jobs=None, scheduler=None)
+                         fpga="none", stream="cnn", jobs=None, scheduler=None, pnr=False, no_sta=False,
+                         settings=Settings())
     assert compare.run(args) == 1
     assert "no row was measured" in capsys.readouterr().out
 

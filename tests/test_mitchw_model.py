@@ -48,9 +48,10 @@ def test_sign_magnitude_is_negated_unsigned_product():
             assert np.array_equal(sm, expected)
 
 
-def test_sign_magnitude_overflow_wraps():
-    # (-2^(N-1))^2 at w = 2 unbiased: fraction 0.5 each, the carry gives 2^(2N-1), which wraps in 2N bits.
-    assert P(-128, -128, w=2, unbiased=True, signedness="sign_magnitude") == -32768
+def test_sign_magnitude_overflow_saturates_at_the_port():
+    # (-2^(N-1))^2 at w = 2 unbiased: fraction 0.5 each, the carry gives +2^(2N-1), which the 2N-bit signed
+    # port cannot hold: it saturates to 2^(2N-1) - 1 (never wraps to a wrong sign).
+    assert P(-128, -128, w=2, unbiased=True, signedness="sign_magnitude") == 32767
     assert P(-128, -128, w=3, unbiased=True, signedness="sign_magnitude") == 3 << 13
 
 

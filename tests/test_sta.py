@@ -117,7 +117,7 @@ def test_cli_bad_combinations_exit_2(args, message):
 
 def test_cli_missing_sta_is_one_line_exit_1(tmp_path):
     lib = tmp_path / "x.lib"
-    lib.write_text("library (x) { }\n")
+    lib.write_text("library (x) { cell (INV) { area : 1; } }\n")  # a cell: the file itself is fine
     env = dict(os.environ, PATH=str(tmp_path))  # no sta on PATH
     r = _cli("synth", "mul", "-p", "width=4", "--liberty", str(lib), env=env)
     assert r.returncode == 1

@@ -52,7 +52,7 @@ def check_units(names, option: str = "--units", extra: tuple[str, ...] = ()) -> 
 def check_input_file(path, option: str) -> Path:
     """A file the user named exists and can be read."""
     p = Path(path)
-    shown = str(path)[:80]
+    shown = short_path(path)
     if not p.exists():
         raise ParamError(f"{option} {shown!r}: no such file")
     if p.is_dir():
@@ -73,7 +73,14 @@ def check_liberty(path, option: str = "--liberty") -> Path:
     p = check_input_file(path, option)
     text = p.read_bytes().decode("utf-8", errors="replace")
     if not re.search(r"\blibrary\s*\(", text):
-        raise ParamError(f"{option} {str(path)[:80]!r} is not a Liberty file (no library(...) group)")
+        raise ParamError(f"{option} {short_path(path)!r} is not a Liberty file (no library(...) group)")
     if not re.search(r"\bcell\s*\(", text):
-        raise ParamError(f"{option} {str(path)[:80]!r} defines no cells; a Liberty library needs cell(...) groups")
+        raise ParamError(f"{option} {short_path(path)!r} defines no cells; a Liberty library needs cell(...) groups")
     return p
+
+
+def short_path(path, limit: int = 80) -> str:
+    """A path for a message: whole when short, else its last ``limit`` characters (the file name is what
+    identifies it)."""
+    text = str(path)
+    return text if len(text) <= limit else "..." + text[-(limit - 3):]

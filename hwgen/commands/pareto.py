@@ -6,12 +6,13 @@ from pathlib import Path
 
 from hwgen.atomic import atomic_write_text
 from hwgen.catalog import PARETO_BANDS
+from hwgen.commands.checks import check_jobs, check_liberty, check_writable_dir
 from hwgen.evaluation import Workers
 from hwgen.evaluation.pareto import COSTS, ERROR_METRICS, LIBERTY_COSTS, STA_COSTS, ParetoOptions, pareto_points
 from hwgen.params import ParamError
 from hwgen.report import pareto as report
-from hwgen.synth import parse_extra
-from hwgen.synth.liberty_libs import resolve_liberty
+from hwgen.synth import file_design, parse_extra
+from hwgen.synth.liberty_libs import KNOWN, resolve_liberty
 from hwgen.synth.sta import sta_missing_reason
 from hwgen.synth.yosys import yosys_version
 from hwgen.toolchain import ToolError
@@ -35,11 +36,15 @@ def add_arguments(p):
 
 
 def run(args):
-    if args.jobs is not None and args.jobs < 1:
-        raise ParamError(f"--jobs must be at least 1, not {args.jobs}")
+    check_jobs(args.jobs)
     if args.cost in LIBERTY_COSTS and not args.liberty:
         raise ParamError(f"--cost {args.cost} needs --liberty (a standard-cell library), e.g. --liberty osu018")
     extras = tuple(parse_extra(s) for s in args.extra)
+    for path, top in extras:
+        file_design(path, top)  # the file exists, reads and has that module: checked before any work
+    if args.liberty and args.liberty not in KNOWN:
+        check_liberty(args.liberty)
+    check_writable_dir(args.out, "-o")
     liberty = str(resolve_liberty(args.liberty)) if args.liberty else None
     if args.cost in STA_COSTS and (reason := sta_missing_reason()):
         raise ToolError(reason)

@@ -6,7 +6,7 @@ from hwgen.emit import elaborate
 from hwgen.params import ParamError
 from hwgen.toolchain import SIMULATORS
 from hwgen.verify import VerifyOptions, verify_design
-from hwgen.verify.check import DEFAULT_RANDOM, PATHS
+from hwgen.verify.check import DEFAULT_RANDOM, PATHS, check_options
 from hwgen.verify.mutate import parse_mutation
 
 NAME = "verify"
@@ -47,6 +47,7 @@ def run(args):
     unit, params = unit_and_params(args)
     options = VerifyOptions(vectors=_vectors(args.vectors), seed=args.seed, simulator=args.sim, path=args.path,
                             timeout=args.timeout)
+    check_options(unit, params, options)  # bad --vectors / --path: exit 2 before anything is elaborated
     transform = parse_mutation(args.mutate) if args.mutate else None
     r = verify_design(elaborate(unit, params), options, args.settings, transform)
     if args.json:

@@ -136,6 +136,24 @@ class VerifyOptions:
             raise ParamError(f"--timeout must be a number of seconds > 0, not {self.timeout!r}")
 
 
+def check_options(unit: Unit, params: Mapping[str, Any], options: VerifyOptions) -> str:
+    """The path the run will take, or ParamError for options that cannot work with this unit; cheap (no
+    vector is drawn, nothing is elaborated), so the command line checks its input before any work."""
+    path, simulator, vectors = options.path, options.simulator, options.vectors
+    if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
+        path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
+    if path == "native" and simulator != "verilator":
+        raise ParamError(f"--path native runs on Verilator only, not on {simulator!r}")
+    if vectors == "exhaustive":
+        if unit.sequential:
+            raise ParamError(f"--vectors exhaustive is not defined for the sequential unit {unit.name!r}; "
+                             "give a number of random clock steps")
+    elif vectors is not None and not 0 <= int(vectors) <= MAX_VECTORS:
+        raise ParamError(f"--vectors must be 'exhaustive' or a count in 0..{MAX_VECTORS} (2^40), "
+                         f"not {str(vectors)[:80]!r}")
+    return path
+
+
 def verify(unit: Unit, given: Mapping[str, Any] | None = None, *, build_root: str | os.PathLike | None = None,
            transform: Callable[[Generated], Generated] | None = None, **options) -> VerifyResult:
     """Resolve ``given``, elaborate once and verify (the library's one-call form; the CLI, which already
@@ -155,11 +173,8 @@ def verify_design(gen: Generated, options: VerifyOptions = VerifyOptions(), sett
     """
     unit, params = gen.unit, gen.params
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (1 << 32))
-    path, simulator, vectors = options.path, options.simulator, options.vectors
-    if path == "bulk" and vectors == "exhaustive" and simulator == "verilator" and native.needs_native(unit, params):
-        path = "native"  # beyond the bulk wrapper's memory: the native harness enumerates the space
-    if path == "native" and simulator != "verilator":
-        raise ParamError(f"--path native runs on Verilator only, not on {simulator!r}")
+    path = check_options(unit, params, options)
+    simulator, vectors = options.simulator, options.vectors
     count_mode = path == "native" and vectors == "exhaustive" and native.needs_native(unit, params)
 
     def vector_set():
