@@ -192,5 +192,6 @@ def catalogue() -> list[Variant]:
 
 #: Variants of ``--quick`` (the ``make demo`` version).
 QUICK = ("fp32", "int8", *(f"mitchw{w}_8_sm" for w in range(3, 9)), "mitchw6_8_oc", "mitchw6_8_u",
-         "mitchw6_16_sm", "drum6_8_sm", "ilm2_8_sm", "mitchw_ec8_8_sm", "bf16", "bf16_mitchw6", "exp3", "lin3", "exp4", "lin4", "adder_direct",
+         "mitchw6_16_sm", "drum6_8_sm", "ilm2_8_sm", "mitchw_ec8_8_sm",
+         "bf16", "bf16_mitchw6", "exp3", "lin3", "exp4", "lin4", "adder_direct",
          "adder_wino_standard", "adder_wino_balanced", "adder_wino_standard_noretrain")
