@@ -89,9 +89,13 @@ class FIntAdderNet:
         y = np.asarray(y, dtype=np.int64).reshape(n, c, o, ty, tx, 2, 2).sum(axis=1)
         return nn.wino_untile(y)
 
+    def rq_conv1(self, acc1: np.ndarray) -> np.ndarray:
+        """conv1 accumulators (N, C1, H, W) -> requantized codes, ReLU fused."""
+        return requantize(self.requant, acc1, self.l1, self.shift1, ACT_BITS)
+
     def _batch(self, pixels):
         x, _ = input_codes(pixels, ACT_BITS)
-        h1 = nn.maxpool2(requantize(self.requant, _conv_acc(self.l1, x, fnn.C1), self.l1, self.shift1, ACT_BITS))
+        h1 = nn.maxpool2(self.rq_conv1(_conv_acc(self.l1, x, fnn.C1)))
         acc = (self.fast2(h1) * self.sgn2[:, None, None]).transpose(0, 2, 3, 1)
         h2 = self.requant_mul(acc, self.b2, self.sh2, ACT_BITS, True, m=self.m2)
         h2 = nn.maxpool2(np.asarray(h2, dtype=np.int64).transpose(0, 3, 1, 2)).reshape(len(x), -1)
