@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hwgen.accuracy.expfit import decoder_cost, fewest_bits
+from hwgen.accuracy.variants import MULTIPLIER_FAMILIES
 
 __all__ = ["markdown", "pct"]
 
@@ -63,9 +64,10 @@ def _bn(by) -> list[str]:
 
 def bn_study_names(by: dict, field: str) -> list[str]:
     """Rows of the per-layer / batch-norm tables: int8 and the 8-bit Mitch-w variants in their fixed order,
-    then every other record carrying ``field`` (the other multiplier families), in record order."""
+    then every other multiplier-family record carrying ``field`` (DRUM, ILM, ...), in record order."""
     fixed = ["int8"] + [f"mitchw{w}_8_{m}" for m in ("sm", "oc", "u", "sm_ub") for w in range(3, 9)]
-    return fixed + [n for n, r in by.items() if n not in fixed and field in r]
+    return fixed + [n for n, r in by.items()
+                    if n not in fixed and field in r and r.get("family") in MULTIPLIER_FAMILIES]
 
 
 def _fit(f) -> str:
