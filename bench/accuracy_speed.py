@@ -7,6 +7,7 @@ Prints Markdown tables:
    activations skipped), the per-layer product table of :class:`hwgen.accuracy.fastmac.LayerMAC`
    (row gathers), the BLAS path of an exact unit, and the bf16 MAC (model products, float32 accumulation);
    the results of every path are checked equal to ``int_matmul``'s / the ``bf16_mac`` model path's;
+   and conv2 of the AdderNets through the unit model against the term tables of ``adder_fast`` (checked equal);
 2. wall time of ``hwgen accuracy --dataset fashion-mnist --json`` at each run size (``--runs``), with the
    number of variants and images; 2 worker processes.
 
@@ -70,6 +71,7 @@ def layer_table(n_images: int) -> list[str]:
         rows.append(f"| `{name}` | {macs / 1e6:.1f} | {macs / t_ref / 1e6:.0f} | {path} | {macs / t_fast / 1e6:.0f} "
                     f"| {t_build:.2f} | {t_ref / t_fast:.1f}x |")
     rows.append(bf16_row(net, d, n_images))
+    rows += adder_rows(d, n_images)
     return (["| variant | conv2 MACs (M) | int_matmul M MAC/s | fast path | fast M MAC/s | table build (s) | "
              "speed-up |", "|---|---|---|---|---|---|---|"] + rows)
 
@@ -91,6 +93,30 @@ def bf16_row(net, d, n_images) -> str:
         raise SystemExit("bf16: the fast path differs from the bf16_mac model path")
     return (f"| `bf16_mitchw6` ({n} images) | {macs / 1e6:.1f} | {macs / t_ref / 1e6:.1f} (model addition) | "
             f"float32 addition, checked | {macs / t_fast / 1e6:.1f} | incl. | {t_ref / t_fast:.1f}x |")
+
+
+def adder_rows(d, n_images) -> list[str]:
+    """conv2 of the AdderNets: the unit-model path (one call per image, tile, channel and output) against
+    the per-layer term tables of :mod:`hwgen.accuracy.adder_fast`, checked equal."""
+    from hwgen.accuracy.fashion_adder import FIntAdderNet
+    rows = []
+    for kind, mode, name in (("adder", "direct", "adder_direct"), ("wino_standard", "standard", "adder_wino_standard")):
+        if not fnn.weights_path(kind).exists():
+            continue
+        inet = FIntAdderNet(fnn.load_fnet(kind), mode, d.x_train)
+        x, _ = input_codes(d.x_test[:n_images], 7)
+        acc1 = inet.l1.acc(nn.im2col(x).reshape(-1, 9)).reshape(len(x), 28, 28, fnn.C1).transpose(0, 3, 1, 2)
+        h = nn.maxpool2(inet.rq_conv1(acc1))
+        ops = h.shape[0] * 14 * 14 * 9 * fnn.C1 * fnn.C2        # |x - w| terms of the direct layer
+        ref, t_ref = _timed(lambda: inet.conv2_acc(h))
+        fast, t_build = _timed(lambda: type(inet.fast2)(inet.unit, inet.params, inet.w2 if mode == "direct" else None,
+                                                        None if mode == "direct" else inet.u, 128))
+        got, t_fast = _timed(lambda: fast(h))
+        if not np.array_equal(got, ref):
+            raise SystemExit(f"{name}: the term tables differ from the unit-model path")
+        rows.append(f"| `{name}` (equivalent MACs) | {ops / 1e6:.1f} | {ops / t_ref / 1e6:.0f} (unit model) | "
+                    f"per-layer term table | {ops / t_fast / 1e6:.0f} | {t_build:.2f} | {t_ref / t_fast:.0f}x |")
+    return rows
 
 
 def run_table(runs: list[str]) -> list[str]:

@@ -171,9 +171,10 @@ def test_catalogue_names_every_required_variant():
                 "adder_wino_balanced"}
     required |= {f"mitchw{w}_{n}_{m}" for w in range(3, 9) for n in (8, 16) for m in ("u", "oc", "sm")}
     required |= {f"{m}{n}" for m in ("exp", "lin") for n in range(2, 7)}
+    required |= {f"{f}_8_{m}" for f in ("drum6", "ilm2", "mitchw_ec8") for m in ("sm", "u")}
     assert required <= set(names)
     for v in catalogue():
         assert v.family == "float" or v.units, v.name
         if v.energy:
             assert v.energy[0] in {"mac", "mitchw_mac", "shift_mac", "bf16_mac", "adder_direct",
-                                   "wino_adder_array"} and v.energy[2] >= 1
+                                   "wino_adder_array", "drum_mac", "ilm_mac", "mitchw_ec_mac"} and v.energy[2] >= 1

@@ -43,7 +43,7 @@ def test_json_records_schema(records):
 def test_markdown_report(records):
     text = markdown(records)
     assert "| `mitchw6_8_sm` | cnn | 8 |" in text
-    assert "Batch normalisation and the Mitch-w bias" in text
+    assert "Batch normalisation and the product bias" in text
 
 
 def test_text_output_ends_with_a_summary(capsys):

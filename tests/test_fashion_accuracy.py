@@ -231,7 +231,9 @@ def test_key_set_takes_marked_catalogue_variants():
     from hwgen.accuracy.fashion_study import KEY, key_set
     from hwgen.accuracy.variants import Variant
     cat = catalogue()
-    assert [v.name for v in key_set(cat)] == [v.name for v in cat if v.name in KEY]
+    assert [v.name for v in key_set(cat)] == [v.name for v in cat if v.name in KEY or v.info.get("key")]
+    # the unsigned-datapath families join at their defaults, 8-bit sign-magnitude
+    assert {"drum6_8_sm", "ilm2_8_sm", "mitchw_ec8_8_sm"} <= {v.name for v in key_set(cat)}
     assert set(KEY) <= {v.name for v in cat}
     extra = Variant("newfamily_default", "mitchw", info={"operand_width": 8, "key": True})
     assert key_set(cat + [extra])[-1] is extra
@@ -246,3 +248,39 @@ def test_transposed_im2col_is_the_transpose(seed):
     from hwgen.accuracy.fastmac import im2col_t
     x = np.random.default_rng(seed).integers(0, 128, (3, 4, 6, 6)).astype(np.uint8)
     np.testing.assert_array_equal(im2col_t(x), nn.im2col(x).reshape(-1, 36).T)
+
+
+@pytest.mark.parametrize("conv2", ["direct", "standard", "balanced"])
+def test_fast_adder_layer_equals_the_unit_model_path(seed, conv2):
+    """The per-layer term tables of adder_fast against one unit-model call per (image, tile, channel,
+    output) (FIntAdderNet.conv2_acc), on random codes including the extremes and all-zero windows."""
+    from types import SimpleNamespace
+
+    from hwgen.accuracy.adder import U_FRAC
+    from hwgen.accuracy.adder_fast import FastAdderConv2
+    from hwgen.accuracy.fashion_adder import FIntAdderNet
+    from hwgen.numeric.winograd_matrices import filter_transform, preset
+    from hwgen.registry import get_unit
+    rng = np.random.default_rng(seed)
+    w2 = rng.integers(-127, 128, (fnn.C2, 3, 3, 3))
+    w2[0, 0] = 127
+    w2[1, 1] = -127
+    h = rng.integers(0, 128, (2, 3, 6, 6))
+    h[0, 0] = 0
+    h[1, 1, :2] = 127
+    if conv2 == "direct":
+        unit = get_unit("adder_direct")
+        params = unit.resolve({"d_width": 8, "w_width": 8, "tile": 2})
+        u = None
+    else:
+        unit = get_unit("wino_adder")
+        params = unit.resolve({"d_width": 8, "u_width": 12, "u_frac": U_FRAC, "matrices": conv2, "tile": 2})
+        u = filter_transform(w2, preset(conv2, 2), U_FRAC).astype(np.int64)
+    model_path = FIntAdderNet.conv2_acc(SimpleNamespace(mode=conv2, unit=unit, params=params, w2=w2, u=u), h)
+    fast = FastAdderConv2(unit, params, w2 if u is None else None, u, 128)
+    got = fast(h)
+    assert got.shape == model_path.shape == (2, fnn.C2, 6, 6)
+    assert np.any(model_path != 0)
+    np.testing.assert_array_equal(got, model_path)
+    with pytest.raises(ValueError, match="Activation codes"):
+        fast(h + 1)

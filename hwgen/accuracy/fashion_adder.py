@@ -1,8 +1,9 @@
 """Bit-exact integer inference of the Fashion-MNIST AdderNets (direct and Winograd), as
 :mod:`.adder` does for digits: conv1, fc1 and fc2 exact int8 (the ``mul`` model, through
 :class:`.fastmac.LayerMAC`), conv2 through ``adder_direct`` (2x2 output tiles) or ``wino_adder``
-(F(2x2,3x3)), one model call per (image, tile, input channel, output channel) summed exactly over the
-input channels; BN2 (unfoldable after an adder layer) and ReLU in the ``requant_mul`` unit model.
+(F(2x2,3x3)): :meth:`FIntAdderNet.conv2_acc` makes one model call per (image, tile, input channel, output
+channel), summed exactly over the input channels; the runs use the equal, much faster per-layer term
+tables of :mod:`.adder_fast` (a test checks them equal); BN2 (unfoldable after an adder layer) and ReLU in the ``requant_mul`` unit model.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from hwgen.accuracy import fashion_nn as fnn
 from hwgen.accuracy import nn
 from hwgen.accuracy.adder import ACT_BITS, U_FRAC, int8_scheme
+from hwgen.accuracy.adder_fast import FastAdderConv2
 from hwgen.accuracy.engine import requantize, shift_for
 from hwgen.accuracy.fashion_engine import BATCH, _conv_acc, _FastLayer, calibration, input_codes
 from hwgen.accuracy.quant import MULT_BITS, requantizer, unit_requantizer
@@ -56,6 +58,8 @@ class FIntAdderNet:
             if np.abs(self.u).max() >= 1 << 11:
                 raise ValueError("transformed filters exceed the 12-bit u port")
             self.s_acc2 = self.s1 / (1 << U_FRAC)
+        self.fast2 = FastAdderConv2(self.unit, self.params, self.w2 if conv2 == "direct" else None,
+                                    None if conv2 == "direct" else self.u, 1 << ACT_BITS)
         a2, b2 = nn.bn_fold(net.bn2)
         self.sgn2 = np.where(a2 < 0, -1, 1).astype(np.int64)
         self.s2 = 2.0 ** math.ceil(math.log2(amax2 / qmax))     # worth of one fc1 input code
@@ -85,10 +89,14 @@ class FIntAdderNet:
         y = np.asarray(y, dtype=np.int64).reshape(n, c, o, ty, tx, 2, 2).sum(axis=1)
         return nn.wino_untile(y)
 
+    def rq_conv1(self, acc1: np.ndarray) -> np.ndarray:
+        """conv1 accumulators (N, C1, H, W) -> requantized codes, ReLU fused."""
+        return requantize(self.requant, acc1, self.l1, self.shift1, ACT_BITS)
+
     def _batch(self, pixels):
         x, _ = input_codes(pixels, ACT_BITS)
-        h1 = nn.maxpool2(requantize(self.requant, _conv_acc(self.l1, x, fnn.C1), self.l1, self.shift1, ACT_BITS))
-        acc = (self.conv2_acc(h1) * self.sgn2[:, None, None]).transpose(0, 2, 3, 1)
+        h1 = nn.maxpool2(self.rq_conv1(_conv_acc(self.l1, x, fnn.C1)))
+        acc = (self.fast2(h1) * self.sgn2[:, None, None]).transpose(0, 2, 3, 1)
         h2 = self.requant_mul(acc, self.b2, self.sh2, ACT_BITS, True, m=self.m2)
         h2 = nn.maxpool2(np.asarray(h2, dtype=np.int64).transpose(0, 3, 1, 2)).reshape(len(x), -1)
         acc3 = self.l3.acc(h2)

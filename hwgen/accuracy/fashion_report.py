@@ -4,7 +4,7 @@ confidence interval."""
 
 from __future__ import annotations
 
-from hwgen.accuracy.report import _adders, _energy, _fit, _mitchw_grid, _table, _weights, pct
+from hwgen.accuracy.report import _adders, _energy, _fit, _mitchw_grid, _table, _weights, bn_study_names, pct
 
 __all__ = ["markdown"]
 
@@ -32,8 +32,7 @@ def _main(recs) -> list[str]:
 def _layers(by) -> list[str]:
     """Per-layer figures of the 8-bit integer variants: product bias and accumulator slope / residual."""
     rows = []
-    names = ["int8"] + [f"mitchw{w}_8_{m}" for m in ("sm", "oc", "u", "sm_ub") for w in range(3, 9)]
-    for name in names:
+    for name in bn_study_names(by, "layer_scale"):
         r = by.get(name)
         if not r or "layer_scale" not in r:
             continue

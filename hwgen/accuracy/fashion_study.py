@@ -29,7 +29,7 @@ import numpy as np
 from hwgen.accuracy import fashion_nn as fnn
 from hwgen.accuracy.fashion_data import load_fashion
 from hwgen.accuracy.products import unit_available
-from hwgen.accuracy.variants import Variant, catalogue
+from hwgen.accuracy.variants import MULTIPLIER_FAMILIES, Variant, catalogue
 from hwgen.toolchain import one_blas_thread_per_worker
 
 __all__ = ["KEY", "key_set", "run_fashion", "run_variant", "images_for", "paired_ci", "QUICK_IMAGES",
@@ -132,7 +132,7 @@ def _cnn(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
     net = _net("cnn")
     scheme = v.scheme()
     inet = FIntNet(net, scheme, d.x_train)
-    want_scale = bn_study and v.family in ("mitchw", "int")
+    want_scale = bn_study and v.family in MULTIPLIER_FAMILIES
     scale = {} if want_scale else None
     logits = inet.logits(x, stats=True, scale=scale)
     out = {"logits": logits * inet.l4.s_acc, "requant": inet.requant_label,

@@ -28,6 +28,7 @@ import numpy as np
 
 from hwgen.accuracy.onnx_graph import Graph, Node
 from hwgen.accuracy.products import ProductStats, UnitProduct, int_matmul
+from hwgen.accuracy.variants import MULTIPLIER_FAMILIES
 from hwgen.params import ParamError
 
 __all__ = ["run_graph", "calibrate", "QuantMac", "quant_mac_for", "MATMUL_OPS", "BATCH"]
@@ -282,7 +283,7 @@ def quant_mac_for(v) -> QuantMac | None:
     if v.family == "float":
         return None
     a = dict(v.scheme_args or {})
-    if v.family in ("int", "mitchw"):
+    if v.family in MULTIPLIER_FAMILIES:
         n = int(v.info["operand_width"])
         if a.get("magnitude"):
             q = (1 << n) - 1
@@ -292,4 +293,4 @@ def quant_mac_for(v) -> QuantMac | None:
     if v.family == "weights":
         return QuantMac(a["unit"], a["unit_params"], 127, tuple(a["b_range"]), weights=v.scheme().weights)
     raise ParamError(f"--variants: {v.name!r} ({v.family}) runs on the study's own networks only; with --onnx "
-                     "choose int8, mitchw*, exp*, lin* or expfit* variants")
+                     "choose int8, mitchw*, drum*, ilm*, mitchw_ec*, exp*, lin* or expfit* variants")

@@ -14,6 +14,9 @@ _STYLE = {  # family/operand group -> (label, marker, colour)
     "exp": ("exp weights (shift MAC)", "v", "tab:green"),
     "lin": ("linear weights (8-bit MAC)", "<", "tab:olive"),
     "adder": ("AdderNet / Winograd-AdderNet", "P", "tab:purple"),
+    "drum": ("DRUM-k, 8-bit operands", "h", "tab:orange"),
+    "ilm": ("ILM-n, 8-bit operands", "X", "tab:brown"),
+    "mitchw_ec": ("error-compensated Mitch-w, 8-bit operands", "p", "tab:pink"),
 }
 #: Lower edge of the accuracy axis; points below it are listed in a note instead.
 FLOOR = 80
@@ -21,7 +24,8 @@ FLOOR = 80
 _LABELLED = {"int8": (-30, 7), "mitchw3_8_sm": (-10, -12), "mitchw6_8_sm": (-30, 8), "mitchw6_8_u": (-20, -12),
              "mitchw6_16_sm": (8, 5), "mitchw3_16_sm": (-72, -3), "bf16": (-8, 7), "bf16_mitchw6": (6, -11),
              "exp3": (4, 3), "exp4": (4, 3), "lin3": (4, 3), "lin4": (4, -9), "adder_direct": (4, -10),
-             "adder_wino_standard": (4, 5), "adder_wino_balanced": (4, 3)}
+             "adder_wino_standard": (4, 5), "adder_wino_balanced": (4, 3), "drum6_8_sm": (6, 3),
+             "ilm2_8_sm": (6, -9), "mitchw_ec8_8_sm": (6, 3)}
 
 
 def _group(r) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hwgen.accuracy.expfit import decoder_cost, fewest_bits
+from hwgen.accuracy.variants import MULTIPLIER_FAMILIES
 
 __all__ = ["markdown", "pct"]
 
@@ -48,7 +49,7 @@ def _mitchw_grid(by) -> list[str]:
 
 def _bn(by) -> list[str]:
     rows = []
-    for name in ["int8"] + [f"mitchw{w}_8_{m}" for m in ("sm", "oc", "u", "sm_ub") for w in range(3, 9)]:
+    for name in bn_study_names(by, "top1_bn_recomputed"):
         r = by.get(name)
         if not r or "top1_bn_recomputed" not in r:
             continue
@@ -59,6 +60,14 @@ def _bn(by) -> list[str]:
                        pct(r["top1"]), pct(r["top1_bn_recomputed"])])
     return _table(["variant", "product bias %", "conv1", "conv2", "fc", "logits vs fp32, BN kept",
                    "logits vs fp32, BN recomputed", "top-1 % BN kept", "top-1 % BN recomputed"], rows)
+
+
+def bn_study_names(by: dict, field: str) -> list[str]:
+    """Rows of the per-layer / batch-norm tables: int8 and the 8-bit Mitch-w variants in their fixed order,
+    then every other multiplier-family record carrying ``field`` (DRUM, ILM, ...), in record order."""
+    fixed = ["int8"] + [f"mitchw{w}_8_{m}" for m in ("sm", "oc", "u", "sm_ub") for w in range(3, 9)]
+    return fixed + [n for n, r in by.items()
+                    if n not in fixed and field in r and r.get("family") in MULTIPLIER_FAMILIES]
 
 
 def _fit(f) -> str:
@@ -108,7 +117,7 @@ def markdown(recs: list[dict], dataset: str = "digits") -> str:
              "fp32 run of the same trained model):", "", *_main(recs)]
     for title, lines in (("Mitch-w: top-1 delta vs fp32 (percentage points) by kept bits, operand width and "
                           "signedness:", _mitchw_grid(by)),
-                         ("Batch normalisation and the Mitch-w bias (8-bit operands). Each cell is "
+                         ("Batch normalisation and the product bias (8-bit operands). Each cell is "
                           "'slope / residual': the least-squares slope of the approximate values against the "
                           "reference and the relative rms error left after that scale. conv1, conv2, fc: the "
                           "layer's accumulators against exact products on the same inputs; logits: against the "

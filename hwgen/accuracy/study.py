@@ -26,7 +26,7 @@ from hwgen.accuracy.bf16 import bf16_logits
 from hwgen.accuracy.data import load
 from hwgen.accuracy.engine import IntNet, recompute_bn
 from hwgen.accuracy.products import int_matmul, unit_available
-from hwgen.accuracy.variants import Variant, catalogue
+from hwgen.accuracy.variants import MULTIPLIER_FAMILIES, Variant, catalogue
 from hwgen.toolchain import one_blas_thread_per_worker
 
 __all__ = ["available", "missing_units", "run_variant", "run_study", "BN_IMAGES", "BN_IMAGES_QUICK",
@@ -84,7 +84,7 @@ def _cnn_record(v: Variant, x: np.ndarray, bn_study: bool, quick: bool) -> dict:
         n = sum(s.n for s in inet.stats.values())
         out["product_bias"] = round(sum(s.sum_re for s in inet.stats.values()) / n, 5)
         out["product_mre"] = round(sum(s.sum_abs_re for s in inet.stats.values()) / n, 5)
-    if bn_study and v.family in ("mitchw", "int"):
+    if bn_study and v.family in MULTIPLIER_FAMILIES:
         accf = logits - inet.lf.bias
         cols1 = nn.im2col(rec["conv1"]).reshape(-1, 9)
         cols2 = nn.im2col(rec["conv2"]).reshape(-1, 9 * nn.C1)

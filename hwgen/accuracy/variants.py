@@ -6,6 +6,8 @@ Naming: ``mitchw{w}_{N}_{mode}`` is Mitch-w with ``w`` kept bits on ``N``-bit op
 ``sm`` (sign-magnitude); a ``_ub`` suffix is the unbiased variant. ``exp{n}`` / ``lin{n}`` are n-bit
 exponential (base 1/2, shift codes) and linear weight discretizations with 8-bit activations;
 ``expfit{n}``: n-bit exponential codes with a per-layer fitted base, decoded to int8 (:mod:`.expfit`).
+``drum{k}_{N}_{mode}``, ``ilm{n}_{N}_{mode}``, ``mitchw_ec{w}_{N}_{mode}`` (``mode`` ``u`` or ``sm``): the
+unsigned-datapath multiplier families (units.md section 8) at their defaults (:data:`NEW_FAMILIES`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 from hwgen.accuracy.engine import Scheme, WeightQ, pow2_weights
 from hwgen.quantize import quantize
 
-__all__ = ["Variant", "catalogue", "MODES", "QUICK"]
+__all__ = ["Variant", "catalogue", "MODES", "QUICK", "NEW_FAMILIES", "MULTIPLIER_FAMILIES"]
 
 #: Mitch-w signedness modes and their short names.
 MODES = {"u": "unsigned", "oc": "ones_complement", "sm": "sign_magnitude"}
@@ -77,17 +79,50 @@ def _mitchw(w: int, n: int, mode: str, unbiased: bool) -> Variant:
     name = f"mitchw{w}_{n}_{mode}" + ("_ub" if unbiased else "")
     sig = MODES[mode]
     params = {"width": n, "w": w, "signedness": sig, "unbiased": unbiased}
-    if mode == "u":  # unsigned multiplier: N-bit magnitudes on both ports, the sign in the accumulator
-        args = {"act_bits": n, "weights": "pow2", "weight_bits": n + 1, "magnitude": True,
-                "b_range": (0, (1 << n) - 1)}
-    else:            # two's complement ports: activations 0..2^(N-1)-1, weights +-(2^(N-1)-1)
-        q = (1 << (n - 1)) - 1
-        args = {"act_bits": n - 1, "weights": "pow2", "weight_bits": n, "b_range": (-q, q)}
-    args.update(unit="mitchw", unit_params=params)
+    args = dict(_operands(n, mode), unit="mitchw", unit_params=params)
     return Variant(name, "mitchw", units=("mitchw", "requant"), scheme_args=args,
                    info={"operand_width": n, "w": w, "signedness": sig, "unbiased": unbiased},
                    energy=("mitchw_mac", params, 1),
                    doc=f"Mitch-w{w} products on {n}-bit operands ({sig}), exact accumulation")
+
+
+def _operands(n: int, mode: str) -> dict:
+    """Scheme operands of an N-bit multiplier: ``u`` an unsigned multiplier on magnitudes (the sign in the
+    accumulator), ``oc``/``sm`` two's complement ports (activations 0..2^(N-1)-1, weights +-(2^(N-1)-1))."""
+    if mode == "u":
+        return {"act_bits": n, "weights": "pow2", "weight_bits": n + 1, "magnitude": True,
+                "b_range": (0, (1 << n) - 1)}
+    q = (1 << (n - 1)) - 1
+    return {"act_bits": n - 1, "weights": "pow2", "weight_bits": n, "b_range": (-q, q)}
+
+
+#: The unsigned-datapath families (units.md section 8) at their registered defaults: family ->
+#: (name prefix with the defining parameter, the parameters besides width and signedness, one-line doc).
+NEW_FAMILIES = {
+    "drum": ("drum6", {"k": 6}, "DRUM-6 products (6-bit segments, last bit forced to 1)"),
+    "ilm": ("ilm2", {"iterations": 2}, "ILM-2 products (Mitchell plus one residual correction)"),
+    "mitchw_ec": ("mitchw_ec8", {"w": 8, "q": 2, "correction": "segments", "m": 4},
+                  "error-compensated Mitch-w8 products (q = 2, 4 x 4 segment corrections)"),
+}
+
+
+#: Families of an integer multiplier on quantized operands (a unit's product, exact accumulation): their
+#: records carry the per-layer scale figures and the batch-norm re-estimation study.
+MULTIPLIER_FAMILIES = ("int", "mitchw", *NEW_FAMILIES)
+
+
+def _new_family(family: str, n: int, mode: str) -> Variant:
+    """``family`` at its default on ``n``-bit operands; ``mode`` ``sm`` (sign-magnitude ports, the key
+    variant of the Fashion-MNIST study) or ``u`` (unsigned multiplier on magnitudes)."""
+    prefix, extra, doc = NEW_FAMILIES[family]
+    sig = MODES[mode]
+    params = {"width": n, **extra, "signedness": sig}
+    args = dict(_operands(n, mode), unit=family, unit_params=params)
+    info = {"operand_width": n, **extra, "signedness": sig}
+    if mode == "sm" and n == 8:
+        info["key"] = True
+    return Variant(f"{prefix}_{n}_{mode}", family, units=(family, "requant"), scheme_args=args, info=info,
+                   energy=(f"{family}_mac", params, 1), doc=f"{doc} on {n}-bit operands ({sig}), exact accumulation")
 
 
 def catalogue() -> list[Variant]:
@@ -105,6 +140,9 @@ def catalogue() -> list[Variant]:
                 v.append(_mitchw(w, n, mode, False))
     for w in range(3, 9):
         v.append(_mitchw(w, 8, "sm", True))
+    for family in NEW_FAMILIES:
+        for mode in ("sm", "u"):
+            v.append(_new_family(family, 8, mode))
     v.append(Variant("bf16", "bf16", units=("bf16_mul", "bf16_mac"), info={"operand_width": 16},
                      energy=("bf16_mac", {"multiplier": "exact"}, 1),
                      doc="bf16 operands, exact bf16 products, fp32 accumulation"))
@@ -154,5 +192,6 @@ def catalogue() -> list[Variant]:
 
 #: Variants of ``--quick`` (the ``make demo`` version).
 QUICK = ("fp32", "int8", *(f"mitchw{w}_8_sm" for w in range(3, 9)), "mitchw6_8_oc", "mitchw6_8_u",
-         "mitchw6_16_sm", "bf16", "bf16_mitchw6", "exp3", "lin3", "exp4", "lin4", "adder_direct",
+         "mitchw6_16_sm", "drum6_8_sm", "ilm2_8_sm", "mitchw_ec8_8_sm",
+         "bf16", "bf16_mitchw6", "exp3", "lin3", "exp4", "lin4", "adder_direct",
          "adder_wino_standard", "adder_wino_balanced", "adder_wino_standard_noretrain")
