@@ -44,7 +44,9 @@ def _run_and_interrupt(args, wait, tmp_path):
     p = subprocess.Popen([sys.executable, "-m", "hwgen", *args], env=env, start_new_session=True, cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(wait)
-    assert p.poll() is None, "the run ended before it could be interrupted; make it longer"
+    if p.poll() is not None:
+        p.communicate()  # close the pipes: a failing test must not leave files for the next one
+        pytest.fail("the run ended before it could be interrupted; make it longer")
     t0 = time.monotonic()
     os.killpg(p.pid, signal.SIGINT)
     try:
@@ -85,8 +87,9 @@ def test_sweep_interrupt_keeps_finished_rows(tmp_path):
 
 def test_compare_interrupt_keeps_finished_rows(tmp_path):
     out_dir = tmp_path / "cmp"
-    _run_and_interrupt(["compare", "--units", "mitchw", "mul", "shift_mul", "--width", "6", "--fpga", "none",
-                        "--jobs", "2", "--out", str(out_dir)], 7, tmp_path)
+    # a fresh cache, and bfloat16 units that take tens of seconds each: still running at 7 s on any machine
+    _run_and_interrupt(["compare", "--units", "mitchw", "mul", "bf16_mul", "bf16_mac", "--width", "8",
+                        "--fpga", "none", "--jobs", "2", "--out", str(out_dir)], 7, tmp_path)
     assert not (out_dir / "compare.json").exists()
     doc = json.loads((out_dir / "compare.partial.json").read_text())
     assert doc["meta"]["partial"].startswith("interrupted") and doc["rows"]

@@ -23,7 +23,10 @@ def _cases():
             if params in seen:
                 continue
             seen.append(params)
-            marks = [pytest.mark.icarus] + ([pytest.mark.slow] if cfg else [])
+            # Defaults of every unit in the default suite, except the MACs of the families added last (their
+            # multipliers are in it, and each MAC build costs seconds on two simulators): those with -m slow.
+            late_mac = unit.sequential and unit.name in ("drum_mac", "ilm_mac", "mitchw_ec_mac")
+            marks = [pytest.mark.icarus] + ([pytest.mark.slow] if cfg or late_mac else [])
             cases.append(pytest.param(unit.name, dict(cfg), marks=marks,
                                       id=f"{unit.name}-{unit.module_name(params)}"))
     return cases

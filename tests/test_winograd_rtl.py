@@ -36,7 +36,7 @@ def _check(unit, params, build_root, seed, vectors):
     {"d_width": 16, "u_width": 20, "matrices": "standard"},
     {"d_width": 16, "u_width": 20, "matrices": "balanced"},
     {"d_width": 8, "u_width": 12, "tile": 4},
-    {"d_width": 16, "u_width": 20, "tile": 4},
+    pytest.param({"d_width": 16, "u_width": 20, "tile": 4}, marks=pytest.mark.slow),  # F(4x4) at 16 bits: minutes
 ], ids=lambda p: "-".join(f"{k}{v}" for k, v in p.items()))
 def test_wino_adder_full(params, build_root, seed):
     r = _check("wino_adder", params, build_root, seed, FULL)
@@ -46,10 +46,10 @@ def test_wino_adder_full(params, build_root, seed):
 @pytest.mark.parametrize("unit,params", [
     ("wino_adder", {"d_width": 8, "u_width": 12, "matrices": "balanced", "pipeline": 3}),
     ("wino_mul", {"d_width": 8}),
-    ("wino_mul", {"d_width": 8, "tile": 4, "pipeline": 1}),
+    pytest.param("wino_mul", {"d_width": 8, "tile": 4, "pipeline": 1}, marks=pytest.mark.slow),
     ("adder_direct", {"d_width": 8}),
     ("conv_direct", {"d_width": 8}),
-    ("adder_direct", {"d_width": 8, "tile": 4, "pipeline": 2}),
+    pytest.param("adder_direct", {"d_width": 8, "tile": 4, "pipeline": 2}, marks=pytest.mark.slow),
     ("wino_input", {"d_width": 8}),
     ("wino_input", {"d_width": 16, "tile": 4, "pipeline": 2}),
     ("wino_output", {"m_width": 29, "matrices": "balanced"}),
