@@ -113,8 +113,7 @@ def _split_columns(raw: bytes | bytearray | memoryview, layout: Layout, n: int) 
 def _compare(job: "_Job", vec: dict, n: int, got: list[np.ndarray], base: int, max_examples: int):
     """The shared comparator over the harness's output columns (indices offset by ``base``)."""
     want = job.outs.field_values(job.model(job.params, vec), n)
-    found = Comparator(job.ins, job.outs).compare(want, np.column_stack(got).astype(np.uint64, copy=False), vec,
-                                                  base=base, max_examples=max_examples)
+    found = Comparator(job.ins, job.outs).compare(want, got, vec, base=base, max_examples=max_examples)
     return found.mismatches, found.examples
 
 
