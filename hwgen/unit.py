@@ -57,6 +57,10 @@ class FormalReference:
     quick: tuple[Mapping[str, Any], ...] = ({},)
 
 
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _one(_params: Mapping[str, Any]) -> int:
     return 1
 
@@ -92,10 +96,20 @@ class Unit:
     outputs_per_instance: Callable[[Mapping[str, Any]], int] = _one
     #: Extra manifest fields (data the design was built from, e.g. a correction table), or None.
     manifest_extra: Callable[[Mapping[str, Any]], dict] | None = None
+    #: The report group of this unit's rows when `hwgen compare` adds them beyond the default comparison
+    #: (a key of ``hwgen.catalog.GROUPS``; the registry meta-test checks it).
+    report_group: str = "other"
 
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Validate ``given`` (CLI strings or Python values) and fill in defaults."""
         return resolve_params(self.name, self.params, given or {}, self.check)
+
+    def label(self, params: Mapping[str, Any]) -> str:
+        """Row label of resolved ``params`` in reports, derived from the schema: the name, the first
+        parameter (the operand width, for most units) and every other that differs from its default, e.g.
+        ``drum width=8, k=4, signedness=sign_magnitude``."""
+        shown = [p for i, p in enumerate(self.params) if i == 0 or params[p.name] != p.default_for(params)]
+        return f"{self.name} " + ", ".join(f"{p.name}={_text(params[p.name])}" for p in shown) if shown else self.name
 
     def module_name(self, params: Mapping[str, Any]) -> str:
         """Stable Verilog module (and file) name that encodes every parameter."""

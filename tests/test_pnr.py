@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from conftest import REPO
 from hwgen.emit import elaborate
 from hwgen.registry import get_unit
 from hwgen.synth import unit_design
-from hwgen.synth.pnr import clock_ports, parse_device, parse_nextpnr_log, place_and_route, wrapper_verilog
+from hwgen.synth.pnr import _router1_budget, _run_nextpnr, clock_ports, parse_device, parse_nextpnr_log, place_and_route, wrapper_verilog
 
 
 def _have(target):
@@ -52,6 +53,34 @@ def test_log_parser_fit_and_no_fit():
     full = "Info: \t         ICESTORM_LC:    1018/    384   265%\nERROR: Unable to place cell 'x'\n"
     r = parse_nextpnr_log(full, "ice40")
     assert not r["pnr_fits"] and r["pnr_reason"] == "does not fit: the design needs 1018 ICESTORM_LC but the device has 384"
+
+
+_FAKE_ROUTER = """
+import sys, time
+print("Info: Routing 100 arcs.", file=sys.stderr, flush=True)
+for i in range(1000, {last} + 1, 1000):
+    print(f"Info: {{i:10d}} |      1      1 |  1   1 |         1|       0.1       0.1|", file=sys.stderr, flush=True)
+if {hang}:
+    time.sleep(60)  # a stuck router1: the caller must stop it, not wait
+print("Info: Max frequency for clock 'clk': 50.00 MHz (PASS at 12.00 MHz)", file=sys.stderr)
+"""
+
+
+def test_a_router1_run_past_its_iteration_budget_is_stopped(tmp_path):
+    """router1 can loop for ever on one arc (seen on the direct AdderNet window): past 20 iterations per
+    arc (at least 50,000) the run is stopped at once and reported as not converged."""
+    assert _router1_budget("Info: Routing 100 arcs.") == 50_000
+    assert _router1_budget("Info: Routing 4403 arcs.") == 88_060
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(_FAKE_ROUTER.format(last=51_000, hang=True))
+    t0 = time.monotonic()
+    code, log, converged = _run_nextpnr([sys.executable, str(stuck)], tmp_path, "ice40")
+    assert not converged and time.monotonic() - t0 < 30
+    assert "51000 |" in log
+    fine = tmp_path / "fine.py"
+    fine.write_text(_FAKE_ROUTER.format(last=50_000, hang=False))
+    code, log, converged = _run_nextpnr([sys.executable, str(fine)], tmp_path, "ice40")
+    assert converged and code == 0 and "50.00 MHz" in log
 
 
 def test_device_names():

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hwgen.registry import EXHAUSTIVE_LIMIT, Stimulus, Unit, all_units
+from hwgen.catalog import GROUPS
+from hwgen.registry import EXHAUSTIVE_LIMIT, Stimulus, Unit, all_units, get_unit
 
 UNITS = all_units()
 IDS = [u.name for u in UNITS]
@@ -85,6 +86,18 @@ def test_declaration_follows_the_checklist(unit: Unit, seed):
     assert unit.model.__module__.startswith(".".join(family[:3])), (unit.model.__module__, family)
     if unit.reference is not None:
         assert unit.reference.quick and callable(unit.reference.body)
+    assert unit.report_group in GROUPS, unit.report_group
+    assert unit.label(params) and "\n" not in unit.label(params)
+
+
+def test_labels_name_what_differs_from_the_defaults():
+    drum = get_unit("drum")
+    assert drum.label(drum.resolve({})) == "drum width=8"
+    assert drum.label(drum.resolve({"k": 4, "signedness": "sign_magnitude"})) == \
+        "drum width=8, k=4, signedness=sign_magnitude"
+    # Derived defaults (acc_width follows width) do not count as changes.
+    mac = get_unit("mac")
+    assert mac.label(mac.resolve({"width": 12, "signed": True})) == "mac width=12, signed=true"
 
 
 def test_checklist_names_every_declaration_field():

@@ -29,17 +29,15 @@ import numpy as np
 from hwgen.accuracy import fashion_nn as fnn
 from hwgen.accuracy.fashion_data import load_fashion
 from hwgen.accuracy.products import unit_available
-from hwgen.accuracy.variants import MULTIPLIER_FAMILIES, Variant, catalogue
+from hwgen.accuracy.variants import FASHION_KEY, MULTIPLIER_FAMILIES, Variant, catalogue
 from hwgen.toolchain import one_blas_thread_per_worker
 
 __all__ = ["KEY", "key_set", "run_fashion", "run_variant", "images_for", "paired_ci", "QUICK_IMAGES",
            "SUBSET_IMAGES", "SUBSET16_IMAGES", "SUBSET_SEED", "BN_IMAGES", "BN_IMAGES_QUICK", "DATASET"]
 
 DATASET = "fashion-mnist"
-#: The key set, in report order. New multiplier families join it from the catalogue: any variant whose
-#: ``info`` has ``"key": True`` (the family's default configuration) is added after these (see key_set).
-KEY = ("fp32", "int8", "mitchw6_8_u", "mitchw6_8_oc", "mitchw6_8_sm", "mitchw6_8_sm_ub", "bf16", "bf16_mitchw6",
-       "exp4", "lin4", "adder_direct", "adder_wino_standard")
+#: The key set, declared with the other variant selections in :mod:`.variants`.
+KEY = FASHION_KEY
 QUICK_IMAGES = 1000
 SUBSET_IMAGES = 2000
 #: 16-bit Mitch-w (the generic model path, about 2 M MAC/s): a smaller subset, same seed.

@@ -9,11 +9,12 @@ import numpy as np
 
 from hwgen.accuracy.onnx_graph import Graph
 from hwgen.accuracy.onnx_run import BATCH, MATMUL_OPS, calibrate, quant_mac_for, run_graph
+from hwgen.accuracy.variants import ONNX_DEFAULT
 
 __all__ = ["DEFAULT_VARIANTS", "DEFAULT_CALIB", "run_onnx", "fp32_logits"]
 
-#: Rows when --variants is not given (fp32 and int8 are always there).
-DEFAULT_VARIANTS = ("fp32", "int8", "mitchw6_8_sm", "mitchw6_8_u", "exp4", "lin4", "expfit4")
+#: Rows when --variants is not given, declared with the other variant selections in :mod:`.variants`.
+DEFAULT_VARIANTS = ONNX_DEFAULT
 #: Calibration images when --calib is not given.
 DEFAULT_CALIB = 100
 

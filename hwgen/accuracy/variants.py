@@ -20,7 +20,7 @@ import numpy as np
 from hwgen.accuracy.engine import Scheme, WeightQ, pow2_weights
 from hwgen.quantize import quantize
 
-__all__ = ["Variant", "catalogue", "MODES", "QUICK", "NEW_FAMILIES", "MULTIPLIER_FAMILIES"]
+__all__ = ["Variant", "catalogue", "MODES", "QUICK", "FASHION_KEY", "ONNX_DEFAULT", "NEW_FAMILIES", "MULTIPLIER_FAMILIES"]
 
 #: Mitch-w signedness modes and their short names.
 MODES = {"u": "unsigned", "oc": "ones_complement", "sm": "sign_magnitude"}
@@ -195,3 +195,12 @@ QUICK = ("fp32", "int8", *(f"mitchw{w}_8_sm" for w in range(3, 9)), "mitchw6_8_o
          "mitchw6_16_sm", "drum6_8_sm", "ilm2_8_sm", "mitchw_ec8_8_sm",
          "bf16", "bf16_mitchw6", "exp3", "lin3", "exp4", "lin4", "adder_direct",
          "adder_wino_standard", "adder_wino_balanced", "adder_wino_standard_noretrain")
+
+#: The Fashion-MNIST key set (``hwgen accuracy --dataset fashion-mnist``), in report order. New multiplier
+#: families join it from the catalogue: any variant whose ``info`` has ``"key": True`` (the family's
+#: default configuration) is added after these (``fashion_study.key_set``).
+FASHION_KEY = ("fp32", "int8", "mitchw6_8_u", "mitchw6_8_oc", "mitchw6_8_sm", "mitchw6_8_sm_ub", "bf16", "bf16_mitchw6",
+               "exp4", "lin4", "adder_direct", "adder_wino_standard")
+
+#: Rows of ``hwgen accuracy --onnx`` when --variants is not given (fp32 and int8 are always there).
+ONNX_DEFAULT = ("fp32", "int8", "mitchw6_8_sm", "mitchw6_8_u", "exp4", "lin4", "expfit4")

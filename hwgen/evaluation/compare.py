@@ -25,8 +25,9 @@ __all__ = ["select_entries", "run_compare"]
 
 def select_entries(width: int, units: Sequence[str] | None, include_all: bool) -> list[Entry]:
     """Catalog rows for ``units`` (all when None). A requested unit that the catalog does not name gets
-    its ``demo`` configurations (or its defaults) in group "other"; one not registered gets a row saying
-    so. ``include_all`` adds every registered unit the catalog misses."""
+    its ``demo`` configurations (or its defaults) in its declared ``report_group``, labelled by
+    ``Unit.label``; one not registered gets a row in group "other" saying so. ``include_all`` adds every
+    registered unit the catalog misses."""
 
     rows = catalog(width)
     registered = {u.name: u for u in all_units()}
@@ -43,8 +44,8 @@ def select_entries(width: int, units: Sequence[str] | None, include_all: bool) -
             rows.append(Entry("other", name, name))  # evaluates to "not registered"
             continue
         for cfg in unit.demo or ({},):
-            label = unit.module_name(unit.resolve(cfg)) if _resolves(unit, cfg) else name
-            rows.append(Entry("other", label, name, dict(cfg)))
+            label = unit.label(unit.resolve(cfg)) if _resolves(unit, cfg) else name
+            rows.append(Entry(unit.report_group, label, name, dict(cfg)))
     return rows
 
 

@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from hwgen.params import ParamError
@@ -36,7 +37,7 @@ from hwgen.toolchain import ToolError
 __all__ = ["PNR_TARGETS", "DEFAULT_DEVICES", "parse_device", "wrapper_verilog", "place_and_route",
            "nextpnr_version", "parse_nextpnr_log", "PNR_VERSION", "WRAPPER_TOP"]
 
-PNR_VERSION = 1
+PNR_VERSION = 2  # 2: router2 when router1 does not converge
 WRAPPER_TOP = "hwgen_pnr_wrap"
 PNR_TARGETS = ("ice40", "ecp5")
 #: target -> (default device, default package)
@@ -154,6 +155,58 @@ def parse_nextpnr_log(text: str, target: str) -> dict:
     return {"pnr_fits": True, "pnr_fmax_mhz": float(fmax[-1][1]), "utilisation": util}
 
 
+_ROUTE_ARCS = re.compile(r"^Info: Routing (\d+) arcs\.", re.M)
+_ROUTE_ITER = re.compile(r"^Info:\s+(\d+) \|")
+
+
+def _router1_budget(log: str) -> int:
+    """Iterations router1 may take: 20 per arc (converging runs here took at most 6 per arc), at least 50,000.
+    Past it, router1 is taken to be stuck (seen: the direct AdderNet window, 1 arc left after 350,000)."""
+    m = _ROUTE_ARCS.search(log)
+    return max(50_000, 20 * int(m.group(1))) if m else 50_000
+
+
+def _run_nextpnr(cmd: list[str], work: Path, target: str) -> tuple[int, str, bool]:
+    """Run nextpnr in ``work``; (exit code, its log output, whether routing converged). A router1 run past
+    :func:`_router1_budget` iterations is stopped (a count, not a time: the outcome does not depend on the
+    machine); the caller reruns it with router2."""
+    try:
+        proc = subprocess.Popen(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, errors="replace")
+    except OSError as e:
+        raise ToolError(f"nextpnr-{target} could not be started: {e}") from None
+    timed_out = threading.Event()
+
+    def expire():
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(_PNR_TIMEOUT, expire)
+    timer.start()
+    lines: list[str] = []
+    budget = None
+    converged = True
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            if budget is None and _ROUTE_ARCS.match(line):
+                budget = _router1_budget(line)
+            elif budget is not None and (m := _ROUTE_ITER.match(line)) and int(m.group(1)) > budget:
+                converged = False
+                proc.kill()
+                break
+        proc.wait()
+    finally:
+        timer.cancel()
+        if proc.poll() is None:  # interrupted (Ctrl-C): never leave nextpnr running
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+    if timed_out.is_set():
+        raise ToolError(f"nextpnr-{target} timed out after {_PNR_TIMEOUT} s in {work}")
+    return proc.returncode, "".join(lines), converged
+
+
 def _cells(stat: dict) -> dict:
     design = stat.get("design") or next(iter(stat.get("modules", {}).values()), {})
     return design.get("num_cells_by_type", {})
@@ -204,21 +257,19 @@ def place_and_route(design, target: str = "ice40", *, device: str | None = None,
               + _SYNTH[target].format(top=WRAPPER_TOP) + "\ntee -q -o stat.json stat -json\n", work)
     cmd = _nextpnr(target) + [f"--{device}"] + (["--package", package] if package else []) + [
         "--json", "wrap.json", "--seed", str(int(seed)), "--timing-allow-fail", "--freq", "12", "-l", "nextpnr.log"]
-    try:
-        proc = subprocess.run(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, timeout=_PNR_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise ToolError(f"nextpnr-{target} timed out after {_PNR_TIMEOUT} s in {work}") from None
-    except OSError as e:
-        raise ToolError(f"nextpnr-{target} could not be started: {e}") from None
+    router = "router1"
+    returncode, stderr, converged = _run_nextpnr(cmd, work, target)
+    if not converged:
+        router = f"router2 (router1 did not converge within {_router1_budget(stderr):,} iterations)"
+        returncode, stderr, _ = _run_nextpnr(cmd + ["--router", "router2"], work, target)
     log_path = work / "nextpnr.log"
     log = log_path.read_text(errors="replace") if log_path.exists() else ""
-    parsed = parse_nextpnr_log(log + "\n" + (proc.stderr or ""), target)
-    if parsed["pnr_fits"] and proc.returncode != 0:
-        raise ToolError(f"nextpnr-{target} failed in {work}: {(proc.stderr or '').strip()[-200:]}")
+    parsed = parse_nextpnr_log(log + "\n" + stderr, target)
+    if parsed["pnr_fits"] and returncode != 0:
+        raise ToolError(f"nextpnr-{target} failed in {work}: {stderr.strip()[-200:]}")
     cells = _cells(read_json(work / "stat.json"))
     data = {"pnr_target": target, "device": device + (f":{package}" if package else ""), "pnr_seed": int(seed),
-            "nextpnr_version": version, "pnr_fits": parsed["pnr_fits"],
+            "nextpnr_version": version, "pnr_router": router, "pnr_fits": parsed["pnr_fits"],
             "pnr_wrapper": f"{n_in} input + {n_out} output flip-flops, {n_out} load/shift multiplexers, 4 pins",
             "wrapper_dffs": n_in + n_out, "wrapper_luts": n_out}
     res = _resources(target, cells, parsed.get("utilisation", {}))

@@ -114,6 +114,7 @@ _TINY = ({"exp_bits": 4, "man_bits": 3, "wide_man_bits": 7}, {"exp_bits": 5, "ma
 
 MUL = Unit(
     name="bf16_mul",
+    report_group="bf16",
     summary="bfloat16 multiplier (exact, Mitchell, Mitch-w) with an fp32 (exact) or bf16 (RNE) product",
     params=(MULTIPLIER, EXP_BITS, MAN_BITS, W, WIDE_MAN_BITS, OUT_FORMAT, FTZ, PIPELINE),
     build=_mul_build,
@@ -154,6 +155,7 @@ def _mac_model(p, vec):
 
 MAC = Unit(
     name="bf16_mac",
+    report_group="mac",
     summary="bfloat16 multiply-accumulate in fp32, acc <- RNE(acc + a*b) (clr: +0 + a*b) when en",
     params=(MULTIPLIER, EXP_BITS, MAN_BITS, W, WIDE_MAN_BITS, FTZ, PIPELINE),
     build=_mac_build,

@@ -33,6 +33,7 @@ def _build_mac(p):
 
 DRUM = Unit(
     name="drum",
+    report_group="mul",
     summary="DRUM-k multiplier: exact k x k product of the operands' k-bit segments (last bit forced "
             "to 1), shifted back",
     params=(WIDTH, K, SIGNEDNESS_P, PIPELINE),
@@ -52,6 +53,7 @@ DRUM = Unit(
 
 DRUM_MAC = Unit(
     name="drum_mac",
+    report_group="mac",
     summary="multiply-accumulate with DRUM-k products and exact accumulation, "
             "acc <- (clr ? 0 : acc) + P(a, b) when en",
     params=(WIDTH, K, SIGNEDNESS_P, ACC_WIDTH, PIPELINE),

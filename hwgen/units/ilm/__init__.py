@@ -40,6 +40,7 @@ def _build_mac(p):
 
 ILM = Unit(
     name="ilm",
+    report_group="mul",
     summary="iterative logarithmic multiplier ILM-n: Mitchell's product plus n - 1 corrections of the "
             "dropped residual product",
     params=(WIDTH, ITERATIONS, W, SIGNEDNESS_P, PIPELINE),
@@ -61,6 +62,7 @@ ILM = Unit(
 
 ILM_MAC = Unit(
     name="ilm_mac",
+    report_group="mac",
     summary="multiply-accumulate with ILM-n products and exact accumulation, "
             "acc <- (clr ? 0 : acc) + P(a, b) when en",
     params=(WIDTH, ITERATIONS, W, SIGNEDNESS_P, ACC_WIDTH, PIPELINE),

@@ -56,6 +56,7 @@ def _exhaustive(p):
 
 MUL = Unit(
     name="mul",
+    report_group="mul",
     summary="exact integer multiplier, p = a * b",
     params=(WIDTH, SIGNED, PIPELINE),
     build=_build,
@@ -97,6 +98,7 @@ def _mac_random(p, rng, n):
 
 MAC = Unit(
     name="mac",
+    report_group="mac",
     summary="exact integer multiply-accumulate, acc <- (clr ? 0 : acc) + a*b when en",
     params=(WIDTH, SIGNED, ACC_WIDTH, PIPELINE),
     check=_check_mac,

@@ -145,6 +145,7 @@ ERROR = ErrorSpec(output="p", ideal=_ideal, space=_space, enumerate=_enumerate, 
 
 MITCHW = Unit(
     name="mitchw",
+    report_group="mul",
     summary="Mitch-w logarithmic multiplier: Mitchell's log product of operands truncated to w bits",
     params=(WIDTH, W, SIGNEDNESS_P, UNBIASED, PIPELINE),
     build=_build,
@@ -183,6 +184,7 @@ def _mac_random(p, rng, n):
 
 MITCHW_MAC = Unit(
     name="mitchw_mac",
+    report_group="mac",
     summary="multiply-accumulate with Mitch-w products and exact accumulation, "
             "acc <- (clr ? 0 : acc) + P(a, b) when en",
     params=(WIDTH, W, SIGNEDNESS_P, UNBIASED, ACC_WIDTH, PIPELINE),

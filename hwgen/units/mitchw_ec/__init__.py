@@ -64,6 +64,7 @@ def _build_mac(p):
 
 MITCHW_EC = Unit(
     name="mitchw_ec",
+    report_group="mul",
     summary="error-compensated Mitch-w: log sum with q extra fraction bits and a zero-bias correction "
             "(constant or per segment pair)",
     params=(WIDTH, W, Q, CORRECTION, M, SIGNEDNESS_P, PIPELINE),
@@ -86,6 +87,7 @@ MITCHW_EC = Unit(
 
 MITCHW_EC_MAC = Unit(
     name="mitchw_ec_mac",
+    report_group="mac",
     summary="multiply-accumulate with error-compensated Mitch-w products and exact accumulation, "
             "acc <- (clr ? 0 : acc) + P(a, b) when en",
     params=(WIDTH, W, Q, CORRECTION, M, SIGNEDNESS_P, ACC_WIDTH, PIPELINE),

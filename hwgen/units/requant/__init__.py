@@ -237,6 +237,7 @@ def _build_mul(p):
 
 REQUANT = Unit(
     name="requant",
+    report_group="requant",
     summary="power-of-two requantizer, y = clip(round((x + bias) / 2^shift)) with optional fused ReLU",
     params=(IN_WIDTH, OUT_WIDTH, SHIFT, ROUNDING, RELU, BIAS_WIDTH, PIPELINE),
     check=_check("requant"),
@@ -263,6 +264,7 @@ REQUANT = Unit(
 
 REQUANT_MUL = Unit(
     name="requant_mul",
+    report_group="requant",
     summary="multiplier-based requantizer baseline, y = clip(round((x + bias) * M / 2^shift))",
     params=(IN_WIDTH, OUT_WIDTH, MULT_BITS, MULTIPLIER, MUL_SHIFT, ROUNDING, RELU, BIAS_WIDTH, MUL_PIPELINE),
     check=_check("requant_mul"),

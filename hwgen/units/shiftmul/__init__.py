@@ -88,6 +88,7 @@ def _exhaustive_mul(p):
 
 SHIFT_MUL = Unit(
     name="shift_mul",
+    report_group="mul",
     summary="shift multiplier for base-1/2 weight codes, p = +-(a << (emax - j)), 0 for the zero code",
     params=(WIDTH, SIGNED, CODE_BITS, PIPELINE),
     build=_build_mul,
@@ -136,6 +137,7 @@ def _random_mac(p, rng, n):
 
 SHIFT_MAC = Unit(
     name="shift_mac",
+    report_group="mac",
     summary="shift MAC for base-1/2 weight codes, acc <- (clr ? 0 : acc) + shift_mul(a, b) when en",
     params=(WIDTH, SIGNED, CODE_BITS, ACC_WIDTH, PIPELINE),
     check=_check_mac,

@@ -185,6 +185,7 @@ def _three(p):
 
 UNITS.append(Unit(
     name="wino_adder",
+    report_group="conv",
     summary="Winograd-AdderNet tile, y = A^T [-|u - (B^T d B) << u_frac|] A",
     params=(D_WIDTH, U_WIDTH, U_FRAC, MATRICES, TILE, PIPELINE),
     check=_check_tile("wino_adder"),
@@ -206,6 +207,7 @@ UNITS.append(Unit(
 
 UNITS.append(Unit(
     name="wino_mul",
+    report_group="conv",
     summary="multiplication Winograd tile, y = A^T [u . (B^T d B)] A (S^2 x correlation for u = G_int g G_int^T)",
     params=(D_WIDTH, TILE, MATRICES, MUL_U_WIDTH, PIPELINE),
     check=_check_tile("wino_mul"),
@@ -227,6 +229,7 @@ for _name, _summary, _cls, _model in (
          "ConvDirect", wm.conv_direct_model)):
     UNITS.append(Unit(
         name=_name,
+        report_group="conv",
         summary=_summary,
         params=(D_WIDTH, W_WIDTH, TILE, PIPELINE),
         check=_check_tile(_name),
