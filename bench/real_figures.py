@@ -157,7 +157,8 @@ def _measure(design, vectors, *, unit=None, params=None, lib=None, pnr=True) -> 
                power_leakage_uw=sta["power_leakage_uw"], energy_clock_ns=sta["energy_clock_ns"])
     if pnr:
         p = place_and_route(design, "ice40")
-        out.update(fmax=p["pnr_fmax_mhz"], lcs=p["logic_cells"], fits=p["pnr_fits"], wrapper_dffs=p["wrapper_dffs"])
+        out.update(fmax=p["pnr_fmax_mhz"], lcs=p["unit_luts_estimate"], fits=p["pnr_fits"], wrapper_dffs=p["wrapper_dffs"],
+                   router=p["pnr_router"])
     return out
 
 
@@ -225,10 +226,12 @@ def part2(tile: int, cin: int, cout: int, ops: int, pnr: bool = True) -> None:
     direct = _measure(direct_design, {"d": d, "w": g, **_runs(ops, cin)}, lib=lib, pnr=pnr)
     lines = [f"Measured by `bench/real_figures.py --part 2` (F({tile}x{tile},3x3), 8-bit pixels, C_in = {cin}, "
              f"C_out = {cout}, {ops} operations, seed {SEED}; OSU 0.18 um, OpenSTA energy at each block's own "
-             "minimum period; " + ("iCE40 UP5K in the 4-pin wrapper" if pnr else "no iCE40 place and route: the adder "
-             "array's routing did not finish within 30 minutes here") + "). Per output pixel and input channel:", "",
+             "minimum period; " + ("iCE40 UP5K in the timing wrapper, LUTs of the unit alone (the wrapper's output "
+             "multiplexers subtracted, its flip-flops not counted); open tools give no FPGA power, so the iCE40 "
+             "columns are Fmax and size only" if pnr else "no iCE40 place and route") + "). Per output pixel and "
+             "input channel:", "",
              "| block | share | GE | proxy (GE*toggle/op) | hwgen Liberty (pJ/op) | OpenSTA (pJ/op) | "
-             "STA delay (ns) | iCE40 Fmax (MHz) | iCE40 logic cells |",
+             "STA delay (ns) | iCE40 Fmax (MHz) | iCE40 LUTs |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     tot = {"area_ge": 0.0, "proxy": 0.0, "liberty": 0.0, "sta": 0.0, "lcs": 0.0}
     for name, (b, share) in blocks.items():
@@ -254,7 +257,7 @@ def part2(tile: int, cin: int, cout: int, ops: int, pnr: bool = True) -> None:
                "toggle by its cell's area rather than by the library's power tables, disagrees).")
     lines += ["", f"Winograd-AdderNet saving against the direct AdderNet (1 - Winograd / direct): proxy "
               f"{100 * save['proxy']:.1f}%, hwgen Liberty energy {100 * save['liberty']:.1f}%, OpenSTA energy "
-              f"{100 * save['sta']:.1f}%, iCE40 logic cells {100 * save['lcs']:.1f}% (the claim: about 52% energy).",
+              f"{100 * save['sta']:.1f}%, iCE40 LUTs {100 * save['lcs']:.1f}% (the claim: about 52% energy).",
               f"Every stream was checked against the golden models (wino_input {blocks['wino_input'][0]['checked']}, "
               f"array {blocks['wino_adder_array'][0]['checked']}, output {blocks['wino_output'][0]['checked']} "
               "vectors); the direct baseline is a bench-only design without a golden model.", "", verdict, ""]
@@ -270,8 +273,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cin", type=int, default=64)
     ap.add_argument("--cout", type=int, default=64)
     ap.add_argument("--ops", type=int, default=OPS)
-    ap.add_argument("--no-pnr", action="store_true",
-                    help="part 2 without iCE40 place and route (the adder array's routing takes over 30 min)")
+    ap.add_argument("--no-pnr", action="store_true", help="part 2 without iCE40 place and route")
     args = ap.parse_args(argv)
     if args.part in ("1", "all"):
         part1(args.jobs)

