@@ -1,4 +1,4 @@
-"""The unit registry: look-ups over the units that :mod:`hwgen.units` declares.
+"""The unit registry: look-ups over the units that :mod:`hwgen.units.declared` lists.
 
 The CLI, docs, tests and reports iterate this; they never name a unit themselves (the cross-unit
 selections live in hwgen.catalog and hwgen.accuracy.variants).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hwgen.params import ParamError
 from hwgen.unit import EXHAUSTIVE_LIMIT, FormalReference, Stimulus, Unit
-from hwgen.units import UNITS
+from hwgen.units.declared import UNITS
 
 __all__ = ["Stimulus", "FormalReference", "Unit", "get_unit", "all_units", "EXHAUSTIVE_LIMIT"]
 

@@ -3,13 +3,7 @@
 A family folder has the declaration (its ``__init__``: the :class:`~hwgen.unit.Unit` objects and their
 ``UNITS`` tuple), ``model`` (numpy golden model, never Amaranth), ``gateware`` (Amaranth components),
 ``stimuli``, ``streams`` (energy-proxy operand streams) and the behavioural references for
-``hwgen prove``. Adding a family means adding its folder and one line below (docs/architecture.md).
+``hwgen prove``. Adding a family means adding its folder and one line in :mod:`hwgen.units.declared`
+(docs/architecture.md). This package imports nothing itself: a worker process that loads one golden
+model (``hwgen.units.intmul.model``) does not load every family.
 """
-
-from hwgen.units import bf16, drum, ilm, intmul, mitchw, mitchw_ec, requant, shiftmul, winograd
-
-__all__ = ["UNITS"]
-
-#: Every declared unit, in family order (the registry sorts them by name).
-UNITS = (*intmul.UNITS, *mitchw.UNITS, *requant.UNITS, *shiftmul.UNITS, *winograd.UNITS, *bf16.UNITS,
-         *drum.UNITS, *ilm.UNITS, *mitchw_ec.UNITS)

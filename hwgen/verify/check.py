@@ -80,16 +80,21 @@ def select_vectors(unit: Unit, params: Mapping[str, Any], vectors: str | int | N
 
 class _Streamed:
     """Batches drawn lazily: the directed ones, then ``n`` random vectors in blocks of :data:`CHUNK`
-    (for sequential units each block is a run of clock steps from reset). ``total`` counts them all."""
+    (for sequential units each block is a run of clock steps from reset). ``total`` counts them all.
+    A combinational unit's directed vectors share the first block (one simulator run fewer)."""
 
     def __init__(self, unit: Unit, params, rng, directed: dict, n: int):
         self.unit, self.params, self.rng, self.directed, self.n = unit, params, rng, directed, n
         self.total = _count(directed) + n
 
+    def _random(self, n: int) -> dict:
+        return self.unit.stimulus.random(self.params, self.rng, n)
+
     def __iter__(self):
-        yield self.directed
-        for lo in range(0, self.n, CHUNK):
-            yield self.unit.stimulus.random(self.params, self.rng, min(CHUNK, self.n - lo))
+        first = 0 if self.unit.sequential else min(max(CHUNK - _count(self.directed), 0), self.n)
+        yield _concat([self.directed, self._random(first)]) if first else self.directed
+        for lo in range(first, self.n, CHUNK):
+            yield self._random(min(CHUNK, self.n - lo))
 
 
 def _chunks(vec: dict, size: int):
