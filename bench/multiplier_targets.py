@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from hwgen.emit import elaborate
 from hwgen.metrics import characterise
 from hwgen.registry import get_unit
 from hwgen.synth import synthesize, unit_design
@@ -51,7 +52,7 @@ def candidates(width: int) -> list[tuple[str, dict]]:
 
 def cells(unit_name: str, params: dict) -> int:
     unit = get_unit(unit_name)
-    return int(synthesize(unit_design(unit, unit.resolve(params)), "generic").data["num_cells"])
+    return int(synthesize(unit_design(elaborate(unit, unit.resolve(params))), "generic").data["num_cells"])
 
 
 def mre(unit_name: str, params: dict) -> float:

@@ -1,5 +1,5 @@
 """Checks shared by tests/test_drum.py, test_ilm.py and test_mitchw_ec.py: plain-Python-int error metrics
-(units.md §5) to pin `hwgen error` against, and the sign-magnitude / saturation wrapper of a plain-int
+(units.md §5) to pin `hwgen error` against, and the signed-mode / saturation wrapper of a plain-int
 magnitude reference."""
 
 from __future__ import annotations
@@ -13,13 +13,21 @@ needs_verilator = pytest.mark.skipif(simulator_available("verilator") is not Non
 
 
 def signed_ref(mag_ref, a: int, b: int, n: int, signedness: str, saturate: bool = True) -> int:
-    """A product through ``mag_ref`` on |a|, |b|, exact sign, saturated at the 2N-bit port."""
+    """A product through ``mag_ref``, saturated at the 2N-bit port: on |a|, |b| with the exact sign
+    (sign_magnitude), or on ~x for a negative x (-1 as 1) with the result bit-inverted when exactly one
+    operand is negative (ones_complement, units.md §1)."""
     if a == 0 or b == 0:
         return 0
-    p = mag_ref(abs(a), abs(b))
-    if signedness == "unsigned":
-        return min(p, (1 << (2 * n)) - 1) if saturate else p
-    p = -p if (a < 0) != (b < 0) else p
+    if signedness == "ones_complement":
+        def operand(x):
+            return x if x >= 0 else max(-x - 1, 1)
+        p = mag_ref(operand(a), operand(b))
+        p = -p - 1 if (a < 0) != (b < 0) else p
+    else:
+        p = mag_ref(abs(a), abs(b))
+        if signedness == "unsigned":
+            return min(p, (1 << (2 * n)) - 1) if saturate else p
+        p = -p if (a < 0) != (b < 0) else p
     return max(-(1 << (2 * n - 1)), min(p, (1 << (2 * n - 1)) - 1)) if saturate else p
 
 

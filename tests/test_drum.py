@@ -89,13 +89,15 @@ def test_bad_parameters():
     with pytest.raises(ParamError, match=r"Parameter 'k' of unit 'drum' must be an integer in 2\.\.8, not 9"):
         get_unit("drum").resolve({"k": 9})
     with pytest.raises(ParamError, match=r"signedness"):
-        get_unit("drum").resolve({"signedness": "ones_complement"})
+        get_unit("drum").resolve({"signedness": "twos_complement"})
 
 
 @needs_verilator
 def test_rtl_width8_every_k_exhaustive(seed, build_root):
     configs = [{"k": k} for k in range(2, 9)] + [{"signedness": "sign_magnitude"},
-                                                 {"k": 2, "signedness": "sign_magnitude"}]
+                                                 {"k": 2, "signedness": "sign_magnitude"},
+                                                 {"signedness": "ones_complement"},
+                                                 {"k": 2, "signedness": "ones_complement"}]
     check_verify(verify(bundle("drum", "drum_b8_all_k", 8, configs), vectors="exhaustive", seed=seed,
                         build_root=build_root), 1 << 16)
 

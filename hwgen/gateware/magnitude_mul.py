@@ -6,6 +6,10 @@ product of N-bit magnitudes (a zero operand must give 0), 2N bits, or 2N + 1 whe
 reach 2^2N. Signed modes:
 
 * ``unsigned``: the ports are the magnitudes; a product of 2^2N or more saturates at the port (all ones).
+* ``ones_complement`` (units.md §1, the papers' cheap choice): two's complement ports; a negative x enters
+  the datapath as ~x = |x| - 1 (x = -1, whose ~x is 0, as 1) and the product is bit-inverted (-P - 1) when
+  exactly one operand is negative and neither is +0. Operands stay below 2^(N-1), so the product fits
+  the port: no saturation.
 * ``sign_magnitude``: two's complement ports; |x| = (x ^ s) + s is exact in N bits (|-2^(N-1)| fits), the
   unsigned datapath runs on it and the result is negated exactly when the signs differ. The true signed
   product has 2N + 1 bits; a value beyond the 2N-bit signed port saturates there (only where the family
@@ -23,7 +27,7 @@ from hwgen.gateware.pipeline import delay
 
 __all__ = ["SIGNEDNESS", "MagnitudeMAC", "MagnitudeMultiplier", "check_int"]
 
-SIGNEDNESS = ("unsigned", "sign_magnitude")
+SIGNEDNESS = ("unsigned", "ones_complement", "sign_magnitude")
 
 
 def check_int(family: str, name: str, value, lo: int, hi: int | None = None) -> None:
@@ -66,18 +70,26 @@ class MagnitudeMultiplier(wiring.Component):
             mag = Signal(max(2 * n, len(value)), name="product")
             m.d.comb += mag.eq(value)
             return mag
+        ones = self.signedness == "ones_complement"
         mags = []
         for name, x in (("a", self.a), ("b", self.b)):
             s = x[n - 1]
             mag = Signal(n, name=f"{name}_abs")
-            m.d.comb += mag.eq((x.as_unsigned() ^ s.replicate(n)) + s)
+            if ones:
+                inv = x.as_unsigned() ^ s.replicate(n)  # ~x for a negative x: |x| - 1, one gate per bit
+                m.d.comb += mag.eq(inv | (s & ~inv.any()))  # ~(-1) = 0 stands for 1
+            else:
+                m.d.comb += mag.eq((x.as_unsigned() ^ s.replicate(n)) + s)
             mags.append(mag)
         mag = Signal(2 * n, name="magnitude")  # |x| <= 2^(N-1): the product stays below 2^2N
         m.d.comb += mag.eq(self.magnitude(m, *mags))
         neg = Signal(name="negative")
         m.d.comb += neg.eq(self.a[n - 1] ^ self.b[n - 1])
         prod = Signal(signed(2 * n + 1), name="product")
-        m.d.comb += prod.eq(Mux(neg, -mag, mag))
+        if ones:  # bit inversion (-P - 1) instead of negation; a +0 operand keeps the product 0
+            m.d.comb += prod.eq(Mux(neg & mag.any(), -1 - mag, mag))
+        else:
+            m.d.comb += prod.eq(Mux(neg, -mag, mag))
         return prod
 
     def elaborate(self, platform):
@@ -88,7 +100,7 @@ class MagnitudeMultiplier(wiring.Component):
             sat = Signal(2 * n, name="saturated")
             m.d.comb += sat.eq(Mux(prod[2 * n:].any(), (1 << (2 * n)) - 1, prod[:2 * n]))
             prod = sat
-        elif self.signedness != "unsigned" and self.overflows():
+        elif self.signedness == "sign_magnitude" and self.overflows():
             hi, lo = (1 << (2 * n - 1)) - 1, -(1 << (2 * n - 1))
             sat = Signal(signed(2 * n), name="saturated")
             m.d.comb += sat.eq(Mux(prod > hi, hi, Mux(prod < lo, lo, prod)))

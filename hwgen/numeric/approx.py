@@ -16,7 +16,7 @@ from hwgen.numeric.intops import as_ints
 
 __all__ = ["SIGNEDNESS", "leading_one_index", "port_product", "signed_products"]
 
-SIGNEDNESS = ("unsigned", "sign_magnitude")
+SIGNEDNESS = ("unsigned", "ones_complement", "sign_magnitude")
 
 
 def leading_one_index(x: np.ndarray) -> np.ndarray:
@@ -29,23 +29,31 @@ def _objects(x: np.ndarray) -> np.ndarray:
 
 
 def signed_products(params, vec, magnitude: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-    """The family's product of ``vec['a']``, ``vec['b']`` before the port: unsigned, or in
-    ``sign_magnitude`` the exact negation of the magnitude product of |a|, |b| when the signs differ.
-    A zero operand gives 0. int64 when 2N + 2 bits fit in 62, else Python ints."""
+    """The family's product of ``vec['a']``, ``vec['b']`` before the port: unsigned; in ``sign_magnitude``
+    the exact negation of the magnitude product of |a|, |b| when the signs differ; in ``ones_complement``
+    (units.md §1) a negative x enters as ~x = |x| - 1 (x = -1, whose ~x is 0, as 1) and the magnitude
+    product is bit-inverted (-P - 1) when exactly one operand is negative. A zero operand (+0) gives 0.
+    int64 when 2N + 2 bits fit in 62, else Python ints."""
     n, mode = params["width"], params["signedness"]
     if mode not in SIGNEDNESS:
         raise ValueError(f"signedness must be one of {', '.join(SIGNEDNESS)}, not {mode!r}")
     a = np.asarray(as_ints(vec["a"], n + 1)).astype(np.int64)
     b = np.asarray(as_ints(vec["b"], n + 1)).astype(np.int64)
-    zero = (a == 0) | (b == 0)
-    mag = magnitude(np.where(zero, 1, np.abs(a)).astype(np.uint64), np.where(zero, 1, np.abs(b)).astype(np.uint64))
+    if mode == "ones_complement":
+        ma, mb = (np.where(x < 0, np.maximum(~x, 1), x) for x in (a, b))
+    else:
+        ma, mb = np.abs(a), np.abs(b)
+    zero = (ma == 0) | (mb == 0)
+    mag = magnitude(np.where(zero, 1, ma).astype(np.uint64), np.where(zero, 1, mb).astype(np.uint64))
     mag = np.where(zero, np.uint64(0), np.asarray(mag, dtype=np.uint64))
     neg = (a < 0) != (b < 0)
+    invert = mode == "ones_complement"
     if 2 * n + 2 <= 62:
         m = mag.astype(np.int64)
-        return np.where(neg, -m, m)
+        return np.where(neg & ~zero, -m - 1, m) if invert else np.where(neg, -m, m)
     m = _objects(mag)
-    return np.array([-v if s else v for v, s in zip(m, neg.reshape(-1))], dtype=object)
+    return np.array([(-v - 1 if invert and v else -v) if s else v for v, s in zip(m, neg.reshape(-1))],
+                    dtype=object)
 
 
 def port_product(params, true: np.ndarray) -> np.ndarray:

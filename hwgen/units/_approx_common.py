@@ -39,9 +39,10 @@ __all__ = [
 
 WIDTH = Param("width", "int", 8, "operand width N in bits (product: 2N bits)", min=2, max=32, abbr="w")
 SIGNEDNESS_P = Param("signedness", "choice", "unsigned",
-                     "operand handling: unsigned, or two's complement ports fed as exact magnitudes with the "
-                     "result negated exactly (sign_magnitude; a product beyond the 2N-bit signed port "
-                     "saturates there)", choices=("unsigned", "sign_magnitude"), abbr="s")
+                     "operand handling: unsigned; or two's complement ports fed as ~x = |x| - 1 with the result "
+                     "bit-inverted (ones_complement, as Mitch-w's); or fed as exact magnitudes with the result "
+                     "negated exactly (sign_magnitude; a product beyond the 2N-bit signed port saturates there)",
+                     choices=("unsigned", "ones_complement", "sign_magnitude"), abbr="s")
 
 
 def is_signed(p) -> bool:

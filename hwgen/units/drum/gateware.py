@@ -18,7 +18,7 @@ __all__ = ["Drum", "DrumMAC"]
 
 class Drum(MagnitudeMultiplier):
     """DRUM-k product ``p`` of ``a`` and ``b`` (``width`` bits each, ``p`` 2 * width), ``k`` in 2..width,
-    ``signedness`` ``"unsigned"`` or ``"sign_magnitude"``, ``pipeline`` register stages after it."""
+    ``signedness`` one of :data:`~hwgen.gateware.magnitude_mul.SIGNEDNESS`, ``pipeline`` register stages after it."""
 
     family = "DRUM"
 

@@ -9,8 +9,10 @@ from hwgen.units._approx_reference import finish, finish_mac, leading_one, magni
 
 #: Configurations that prove in seconds (tests use them).
 QUICK = ({"width": 5, "k": 3, "signedness": "unsigned", "pipeline": 0},
-         {"width": 5, "k": 2, "signedness": "sign_magnitude", "pipeline": 1})
-MAC_QUICK = ({"width": 4, "k": 2, "signedness": "sign_magnitude", "acc_width": 10, "pipeline": 1},)
+         {"width": 5, "k": 2, "signedness": "sign_magnitude", "pipeline": 1},
+         {"width": 5, "k": 3, "signedness": "ones_complement", "pipeline": 0})
+MAC_QUICK = ({"width": 4, "k": 2, "signedness": "sign_magnitude", "acc_width": 10, "pipeline": 1},
+             {"width": 4, "k": 2, "signedness": "ones_complement", "acc_width": 10, "pipeline": 0})
 
 
 def _magnitude(p) -> list[str]:

@@ -34,7 +34,7 @@ def _prefix_or(m, x, name):
 
 class ILM(MagnitudeMultiplier):
     """ILM product ``p`` after ``iterations`` (1..4) iterations, operands optionally truncated to ``w``
-    bits (0 = none, else 2..width); ``signedness`` ``"unsigned"`` or ``"sign_magnitude"``."""
+    bits (0 = none, else 2..width); ``signedness`` one of :data:`~hwgen.gateware.magnitude_mul.SIGNEDNESS`."""
 
     family = "ILM"
 

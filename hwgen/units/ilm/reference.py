@@ -7,7 +7,8 @@ Truncate each operand to its top w bits (w > 0), then iterate: while both operan
 from hwgen.units._approx_reference import finish, finish_mac, leading_one, magnitudes
 
 QUICK = ({"width": 5, "iterations": 2, "w": 0, "signedness": "unsigned", "pipeline": 0},
-         {"width": 5, "iterations": 1, "w": 3, "signedness": "sign_magnitude", "pipeline": 1})
+         {"width": 5, "iterations": 1, "w": 3, "signedness": "sign_magnitude", "pipeline": 1},
+         {"width": 5, "iterations": 2, "w": 0, "signedness": "ones_complement", "pipeline": 0})
 MAC_QUICK = ({"width": 4, "iterations": 2, "w": 0, "signedness": "sign_magnitude", "acc_width": 10,
               "pipeline": 1},)
 

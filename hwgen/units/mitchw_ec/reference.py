@@ -11,7 +11,9 @@ from hwgen.units.mitchw_ec.table import segment_bits, table_for
 
 QUICK = ({"width": 5, "w": 4, "q": 2, "correction": "segments", "m": 4, "signedness": "unsigned", "pipeline": 0},
          {"width": 5, "w": 3, "q": 1, "correction": "constant", "m": 2, "signedness": "sign_magnitude",
-          "pipeline": 1})
+          "pipeline": 1},
+         {"width": 5, "w": 4, "q": 2, "correction": "segments", "m": 2, "signedness": "ones_complement",
+          "pipeline": 0})
 MAC_QUICK = ({"width": 4, "w": 3, "q": 2, "correction": "segments", "m": 2, "signedness": "sign_magnitude",
               "acc_width": 10, "pipeline": 1},)
 
