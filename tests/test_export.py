@@ -168,6 +168,23 @@ def test_an_existing_file_as_output_exits_2(tmp_path, capsys):
     assert (tmp_path / "f").read_text() == "mine"
 
 
+@pytest.mark.parametrize("obstacle", ["folder README.md", "file rtl"])
+def test_a_package_file_that_cannot_be_written_exits_2_and_writes_nothing(obstacle, tmp_path, capsys):
+    """All or nothing, as `generate`: a folder where a package file goes, or a file where its folder goes,
+    is refused before any file is written."""
+    out = tmp_path / "pkg"
+    kind, name = obstacle.split()
+    if kind == "folder":
+        (out / name).mkdir(parents=True)
+    else:
+        out.mkdir()
+        (out / name).write_text("mine")
+    assert main(["export", "mul", "-p", "width=4", "--vectors", "10", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and name in err[0] and "cannot be written" in err[0]
+    assert sorted(p.name for p in out.rglob("*")) == [name]
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 

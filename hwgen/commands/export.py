@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hwgen import __version__
-from hwgen.atomic import atomic_write_text
+from hwgen.atomic import atomic_write_text, check_writable_dir
 from hwgen.export.package import build_package, write_package
 from hwgen.export.readme import library_readme
 from hwgen.export.vectors import parse_vectors
@@ -36,6 +36,7 @@ def _one(args):
     unit = get_unit(args.unit)
     params = unit.resolve(parse_assignments(args.param))
     pkg = build_package(unit, params, parse_vectors(args.vectors), args.seed)
+    _check_targets(Path(args.out), pkg.files)
     write_package(pkg, args.out)
     kind = "exhaustive" if pkg.exhaustive else f"seed {args.seed}"
     print(f"{args.out}: {pkg.core}, {pkg.vectors} vectors ({kind})")
@@ -54,11 +55,29 @@ def _all_demo(args):
             kind = "exhaustive" if pkg.exhaustive else "directed + random"
             rows.append((pkg.core, f"{pkg.vectors:,} ({kind})", unit.summary))
     for pkg in pkgs:
+        _check_targets(Path(args.out) / pkg.module, pkg.files)
+    _check_targets(Path(args.out), {"README.md": b""})
+    for pkg in pkgs:
         write_package(pkg, f"{args.out}/{pkg.module}")
         print(f"{args.out}/{pkg.module}: {pkg.core}, {pkg.vectors} vectors")
     atomic_write_text(f"{args.out}/README.md", library_readme(rows, __version__))
     print(f"{len(pkgs)} cores (seed {args.seed}) in {args.out}")
     return 0
+
+
+def _check_targets(out: Path, files) -> None:
+    """Before anything is written: no file of the package may land on a folder, or under a file."""
+    for rel in files:
+        target = out / rel
+        if target.is_dir():
+            raise ParamError(f"-o/--out: {str(target)[:80]!r} is a folder, so the package cannot be written; "
+                             "remove it or choose another folder")
+        for parent in target.parents:
+            if parent == out.parent:
+                break
+            if parent.exists() and not parent.is_dir():
+                raise ParamError(f"-o/--out: {str(parent)[:80]!r} is a file, so the package cannot be written; "
+                                 "remove it or choose another folder")
 
 
 def _check_args(args) -> None:
@@ -68,6 +87,7 @@ def _check_args(args) -> None:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ParamError(f"-o/--out must be a directory, not the existing file {str(out)[:80]!r}")
+    check_writable_dir(out, "-o/--out")
 
 
 def run(args):

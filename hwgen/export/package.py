@@ -1,5 +1,6 @@
 """Assemble an exported package in memory, then write it: validation and elaboration come first, so bad
-input writes nothing, and every file is written atomically (hwgen.atomic). All content is deterministic:
+input writes nothing, and the files are written all or nothing (``hwgen.atomic.atomic_write_group``, as
+``generate`` writes its pair). All content is deterministic:
 the same arguments give byte-identical files.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from hwgen import __version__
-from hwgen.atomic import atomic_write_bytes
+from hwgen.atomic import atomic_write_group
 from hwgen.emit import elaborate
 from hwgen.export.cocotb_bench import cocotb_makefile, cocotb_module, cocotb_runner, tb_name
 from hwgen.export.fusesoc_core import core_name, fusesoc_core
@@ -71,5 +72,7 @@ def build_package(unit: Unit, params: Mapping[str, Any], vectors: str | int | No
 
 
 def write_package(pkg: Package, out_dir: str | os.PathLike) -> list[Path]:
+    """Every file of ``pkg`` under ``out_dir``, all or nothing: staged first, then moved into place, and
+    put back as it was if a move fails."""
     out = Path(out_dir)
-    return [atomic_write_bytes(out / rel, data) for rel, data in pkg.files.items()]
+    return atomic_write_group({out / rel: data for rel, data in pkg.files.items()})
