@@ -113,7 +113,8 @@ MULTIPLIER_FAMILIES = ("int", "mitchw", *NEW_FAMILIES)
 
 def _new_family(family: str, n: int, mode: str) -> Variant:
     """``family`` at its default on ``n``-bit operands; ``mode`` ``sm`` (sign-magnitude ports, the key
-    variant of the Fashion-MNIST study) or ``u`` (unsigned multiplier on magnitudes)."""
+    variant of the Fashion-MNIST study), ``oc`` (ones' complement ports) or ``u`` (unsigned multiplier on
+    magnitudes)."""
     prefix, extra, doc = NEW_FAMILIES[family]
     sig = MODES[mode]
     params = {"width": n, **extra, "signedness": sig}
@@ -141,7 +142,7 @@ def catalogue() -> list[Variant]:
     for w in range(3, 9):
         v.append(_mitchw(w, 8, "sm", True))
     for family in NEW_FAMILIES:
-        for mode in ("sm", "u"):
+        for mode in ("sm", "u", "oc"):
             v.append(_new_family(family, 8, mode))
     v.append(Variant("bf16", "bf16", units=("bf16_mul", "bf16_mac"), info={"operand_width": 16},
                      energy=("bf16_mac", {"multiplier": "exact"}, 1),
