@@ -70,6 +70,7 @@ def test_rtl_width8_exhaustive(name, configs, seed, build_root):
 
 
 @needs_verilator
+@pytest.mark.slow  # the MAC frame is shared; the default suite proves drum_mac in this mode (test_prove.py)
 def test_mac_random_steps(seed, build_root):
     params = {"width": 8, "signedness": OC, "acc_width": 20, "pipeline": 1}
     check_verify(verify(get_unit("mitchw_ec_mac"), params, vectors=20_000, seed=seed, build_root=build_root), 20_000)

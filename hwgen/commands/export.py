@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hwgen import __version__
 from hwgen.atomic import atomic_write_text, check_writable_dir
+from hwgen.commands.checks import short_path
 from hwgen.export.package import build_package, write_package
 from hwgen.export.readme import library_readme
 from hwgen.export.vectors import parse_vectors
@@ -70,13 +71,13 @@ def _check_targets(out: Path, files) -> None:
     for rel in files:
         target = out / rel
         if target.is_dir():
-            raise ParamError(f"-o/--out: {str(target)[:80]!r} is a folder, so the package cannot be written; "
+            raise ParamError(f"-o/--out: {short_path(target)!r} is a folder, so the package cannot be written; "
                              "remove it or choose another folder")
         for parent in target.parents:
             if parent == out.parent:
                 break
             if parent.exists() and not parent.is_dir():
-                raise ParamError(f"-o/--out: {str(parent)[:80]!r} is a file, so the package cannot be written; "
+                raise ParamError(f"-o/--out: {short_path(parent)!r} is a file, so the package cannot be written; "
                                  "remove it or choose another folder")
 
 
