@@ -8,7 +8,6 @@ under that directory. Input files the rows name live in a separate folder, made 
 The invocations run a few at a time in threads (each is a separate process, mostly import time).
 """
 
-import concurrent.futures as cf
 import os
 import signal
 import subprocess
@@ -250,16 +249,9 @@ ROWS = _table(_Keys())
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory):
-    files = _inputs(tmp_path_factory.mktemp("inputs"))
-    table = _table(files)
-    work = tmp_path_factory.mktemp("cwd")
-    dirs = {row_id: work / row_id for row_id, _ in table}
-    for d in dirs.values():
-        d.mkdir()
-    with cf.ThreadPoolExecutor(4) as ex:
-        futures = {row_id: ex.submit(_run, args, dirs[row_id]) for row_id, args in table}
-        return {row_id: fut.result() for row_id, fut in futures.items()}
+def table(tmp_path_factory) -> dict:
+    """Row id -> argv, with the input files the rows name (made once per worker)."""
+    return dict(_table(_inputs(tmp_path_factory.mktemp("inputs"))))
 
 
 def test_table_is_large_and_covers_every_command():
@@ -271,8 +263,9 @@ def test_table_is_large_and_covers_every_command():
 
 
 @pytest.mark.parametrize("row_id", [row_id for row_id, _ in ROWS])
-def test_bad_invocation(row_id, outcomes):
-    r, before, after = outcomes[row_id]
+def test_bad_invocation(row_id, table, tmp_path):
+    # One run per test, each in its own working folder: xdist spreads the rows over the workers.
+    r, before, after = _run(table[row_id], tmp_path)
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
     assert "Traceback" not in r.stderr
