@@ -104,6 +104,7 @@ def test_shift_mac_random_sequences(cfg, build_root, seed):
     assert r.vectors > 30_000 and r.mismatches == 0, r.examples
 
 
+@pytest.mark.slow  # the per-vector path of a pipelined MAC is in the default suite (test_verify.py)
 def test_shift_mac_per_vector_path(build_root, seed):
     r = verify(SHIFT_MAC, {"width": 8, "signed": True, "code_bits": 4, "pipeline": 1}, vectors=2000,
                seed=seed, path="vector", build_root=build_root)
