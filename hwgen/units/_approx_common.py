@@ -35,6 +35,7 @@ __all__ = [
     "mac_check",
     "mac_stimulus",
     "mul_stimulus",
+    "operand_stimulus",
 ]
 
 WIDTH = Param("width", "int", 8, "operand width N in bits (product: 2N bits)", min=2, max=32, abbr="w")
@@ -71,9 +72,11 @@ def directed_operands(p, kept: int) -> np.ndarray:
     return np.asarray(as_ints(np.array(vals, dtype=object), n + 1)).astype(np.int64)
 
 
-def mul_stimulus(kept: Callable[[dict], int]) -> Stimulus:
+def operand_stimulus(directed_ops: Callable[[dict], np.ndarray]) -> Stimulus:
+    """Stimulus of a two-operand multiplier: every pair of the corner operands ``directed_ops(p)``, seeded
+    uniform operands, and the whole grid where it is small enough."""
     def directed(p):
-        ops = directed_operands(p, kept(p))
+        ops = directed_ops(p)
         a, b = cross(ops, ops)
         return {"a": a, "b": b}
 
@@ -85,6 +88,11 @@ def mul_stimulus(kept: Callable[[dict], int]) -> Stimulus:
         return None if grid is None else {"a": grid[0], "b": grid[1]}
 
     return Stimulus(directed, random, exhaustive)
+
+
+def mul_stimulus(kept: Callable[[dict], int]) -> Stimulus:
+    """:func:`operand_stimulus` over :func:`directed_operands` with the family's segment length."""
+    return operand_stimulus(lambda p: directed_operands(p, kept(p)))
 
 
 def mac_stimulus() -> Stimulus:

@@ -8,17 +8,10 @@ import numpy as np
 
 from hwgen.metrics import ErrorSpec
 from hwgen.numeric.intops import as_ints
-from hwgen.numeric.stimuli import (
-    corner_ints,
-    cross,
-    exhaustive_grid,
-    int_bounds,
-    mac_directed,
-    mac_sequence,
-    random_ints,
-)
-from hwgen.params import Param, ParamError
-from hwgen.unit import FormalReference, Stimulus, Unit
+from hwgen.numeric.stimuli import corner_ints, int_bounds
+from hwgen.params import Param
+from hwgen.unit import FormalReference, Unit
+from hwgen.units._approx_common import mac_check, mac_stimulus, operand_stimulus
 from hwgen.units.common_params import ACC_WIDTH, PIPELINE
 from hwgen.units.intmul.streams import mac_streams, mul_streams
 from hwgen.units.mitchw import mac_reference, reference
@@ -86,21 +79,6 @@ def directed_operands(p) -> np.ndarray:
     return _array([v for v in vals if lo <= v <= hi], n)
 
 
-def _directed(p):
-    ops = directed_operands(p)
-    a, b = cross(ops, ops)
-    return {"a": a, "b": b}
-
-
-def _random(p, rng, n):
-    return {"a": random_ints(rng, n, p["width"], _signed(p)), "b": random_ints(rng, n, p["width"], _signed(p))}
-
-
-def _exhaustive(p):
-    grid = exhaustive_grid(p["width"], _signed(p), p["width"], _signed(p))
-    return None if grid is None else {"a": grid[0], "b": grid[1]}
-
-
 # -- error characterisation -----------------------------------------------------------------------------
 
 def _ideal(p, vec):
@@ -151,7 +129,7 @@ MITCHW = Unit(
     build=_build,
     model=mitchw_model,
     latency=lambda p: p["pipeline"],
-    stimulus=Stimulus(_directed, _random, _exhaustive),
+    stimulus=operand_stimulus(directed_operands),
     error=ERROR,
     is_signed=_signed,
     streams=mul_streams(_signed),
@@ -166,33 +144,17 @@ MITCHW = Unit(
 )
 
 
-def _check_mac(p):
-    if p["acc_width"] < 2 * p["width"]:
-        raise ParamError(f"Parameter 'acc_width' of unit 'mitchw_mac' must be at least 2*width = "
-                         f"{2 * p['width']} to hold one product, not {p['acc_width']}")
-
-
-def _mac_directed(p):
-    lo, hi = int_bounds(p["width"], _signed(p))
-    return mac_directed(hi, hi, lo, lo if _signed(p) else hi, 8, p["width"])
-
-
-def _mac_random(p, rng, n):
-    return mac_sequence(rng, n, random_ints(rng, n, p["width"], _signed(p)),
-                        random_ints(rng, n, p["width"], _signed(p)))
-
-
 MITCHW_MAC = Unit(
     name="mitchw_mac",
     report_group="mac",
     summary="multiply-accumulate with Mitch-w products and exact accumulation, "
             "acc <- (clr ? 0 : acc) + P(a, b) when en",
     params=(WIDTH, W, SIGNEDNESS_P, UNBIASED, ACC_WIDTH, PIPELINE),
-    check=_check_mac,
+    check=mac_check("mitchw_mac"),
     build=_build_mac,
     model=mitchw_mac_model,
     latency=lambda p: p["pipeline"] + 1,
-    stimulus=Stimulus(_mac_directed, _mac_random, lambda p: None),
+    stimulus=mac_stimulus(),
     sequential=True,
     is_signed=_signed,
     streams=mac_streams(_signed),
