@@ -37,7 +37,8 @@ SELF_WRITTEN = {
 
 def main(names: list[str]) -> int:
     failed = 0
-    for out, cmd in REPORTS.items():
+    jobs = [(out, cmd, True) for out, cmd in REPORTS.items()] + [(out, cmd, False) for out, cmd in SELF_WRITTEN.items()]
+    for out, cmd, from_stdout in jobs:
         if names and not any(n in out for n in names):
             continue
         if not (ROOT / cmd[1]).exists() and cmd[1] != "-m":
@@ -48,16 +49,8 @@ def main(names: list[str]) -> int:
         if res.returncode != 0:
             print(f"  failed ({res.returncode}):\n{res.stderr[-2000:]}", file=sys.stderr)
             failed += 1
-            continue
-        atomic_write_text(ROOT / out, res.stdout)
-    for out, cmd in SELF_WRITTEN.items():
-        if names and not any(n in out for n in names):
-            continue
-        print(f"{out} <- {' '.join(cmd[1:])}", flush=True)
-        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        if res.returncode != 0:
-            print(f"  failed ({res.returncode}):\n{res.stderr[-2000:]}", file=sys.stderr)
-            failed += 1
+        elif from_stdout:  # the command prints its report; a failed run leaves the old one in place
+            atomic_write_text(ROOT / out, res.stdout)
     return 1 if failed else 0
 
 
